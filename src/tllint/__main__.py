@@ -1,0 +1,3 @@
+from tllint.cli import main
+
+raise SystemExit(main())

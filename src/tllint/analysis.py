@@ -1,0 +1,128 @@
+"""Analyse one source text: parse, build the script model, run the rules.
+
+This is the single entry point that the CLI, the flake8 plugin, the language server and the
+notebook reader share. It never raises: unreadable input becomes TL000, a crash TL999.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from typing import Iterable
+
+import libcst as cst
+
+from tllint.finding import Finding
+from tllint.rules import Report, registry, rule_classes
+from tllint.settings import Settings
+
+# Names whose presence makes a file worth parsing. A file without any of them cannot involve
+# Keras (local imports of such files are followed from the files that do).
+_KERAS_HINT = re.compile(
+    rb"keras|tensorflow|tf_keras|tensorflow_hub|keras_hub|keras_cv|\btf\b|applications|\.fit\(|\.compile\(|trainable"
+)
+
+
+def might_involve_keras(source: str | bytes) -> bool:
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return _KERAS_HINT.search(data) is not None
+
+
+def tool_finding(code: str, message: str, path: str, line: int = 1, column: int = 1) -> Finding:
+    info = registry()[code]
+    return Finding(
+        code=code,
+        name=info.name,
+        severity=info.severity,
+        message=message,
+        path=path,
+        line=max(line, 1),
+        column=max(column, 1),
+        end_line=max(line, 1),
+        end_column=max(column, 1),
+    )
+
+
+def parse_error_finding(exc: cst.ParserSyntaxError, path: str) -> Finding:
+    message = exc.message.strip().rstrip(".") if getattr(exc, "message", None) else str(exc).splitlines()[0]
+    return tool_finding("TL000", f"cannot parse: {message}", path, exc.raw_line, exc.raw_column + 1)
+
+
+def enabled_rules(enabled: set[str] | None) -> list:
+    out = []
+    for cls in rule_classes():
+        if enabled is None:
+            if cls.default_enabled:
+                out.append(cls)
+        elif cls.code in enabled:
+            out.append(cls)
+    return out
+
+
+def analyze_source(
+    source: str,
+    path: str,
+    settings: Settings | None = None,
+    *,
+    enabled: set[str] | None = None,
+    project=None,
+) -> list[Finding]:
+    """Findings for one Python source text, unfiltered by noqa (the runner applies it).
+
+    `enabled` restricts which rules run (None: the default-enabled ones). `project` is the
+    cross-file context (local imports); None analyses the file alone.
+    """
+    settings = settings or Settings()
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return [parse_error_finding(exc, path)]
+    except RecursionError:
+        return [tool_finding("TL000", "cannot parse: expression nested too deeply", path)]
+    except Exception as exc:  # noqa: BLE001 - libcst raises assorted errors on hostile input
+        return [tool_finding("TL000", f"cannot parse: {type(exc).__name__}: {exc}".splitlines()[0], path)]
+    return analyze_module(module, source, path, settings, enabled=enabled, project=project)
+
+
+def analyze_module(
+    module: cst.Module,
+    source: str,
+    path: str,
+    settings: Settings,
+    *,
+    enabled: set[str] | None = None,
+    project=None,
+) -> list[Finding]:
+    from tllint.engine.script import build_script_model
+
+    try:
+        script = build_script_model(module, source, path, settings, project=project)
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        for cls in enabled_rules(enabled):
+            for report in cls().check(script) or ():
+                finding = script.to_finding(cls, report)
+                key = (finding.code, finding.line, finding.column, finding.message)
+                if key not in seen:
+                    seen.add(key)
+                    findings.append(finding)
+        findings.sort(key=Finding.sort_key)
+        return findings
+    except RecursionError:
+        return [tool_finding("TL999", "internal error: recursion limit reached (deeply nested code); please report it", path)]
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the run
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        return [
+            tool_finding(
+                "TL999",
+                f"internal error while analysing this file ({hint} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); please report it",
+                path,
+            )
+        ]
+
+
+def iter_reports(script, rules: Iterable) -> Iterable[tuple[type, Report]]:
+    for cls in rules:
+        for report in cls().check(script) or ():
+            yield cls, report
