@@ -1,14 +1,232 @@
-"""Placeholder, replaced by the real engine."""
+"""The script model that rules query: backbones, models, feeds, datasets and the timeline."""
+
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from tllint.engine.interpreter import Budget, Interpreter
+from tllint.engine.pixels import RAW_ASSUMED, Encoding, Verdict, describe
+from tllint.engine.timeline import (
+    CompileEvent,
+    Event,
+    TrainableEvent,
+    TrainEvent,
+    TrainState,
+    compatible,
+    state_of,
+)
+from tllint.engine.values import UNKNOWN, Backbone, Data, Feed, Model, Value
+from tllint.finding import Finding
+from tllint.settings import Settings
+from tllint.versions import KerasTarget, detect
+
+
+@dataclass
+class Arrival:
+    """What pixels reach a backbone in one training step (or in a model with no visible data)."""
+
+    feed: Feed
+    model: Model | None
+    step: TrainEvent | None
+    data: Data | None
+    encoding: Encoding
+    verdict: Verdict
 
 
 class ScriptModel:
-    def __init__(self, module, source, path, settings):
-        self.module, self.source, self.path, self.settings = module, source, path, settings
+    def __init__(self, module: cst.Module, source: str, path: str, settings: Settings, project=None, module_name=None) -> None:
+        self.module = module
+        self.source = source
+        self.path = path
+        self.settings = settings
+        self.interp = Interpreter(module, path, project=project, module_name=module_name)
+        self.complete = True
+        try:
+            self.interp.run()
+        except Budget:
+            # Too big to follow entirely: keep what was seen, rules only use known facts.
+            self.complete = False
+        self.target: KerasTarget = detect(self.interp.flavours, settings.target_keras)
+        self._add_implicit_steps()
 
-    def to_finding(self, cls, report):  # pragma: no cover
-        raise NotImplementedError
+    # ------------------------------------------------------------------ collections
+    @property
+    def events(self) -> list[Event]:
+        return self.interp.events
+
+    @property
+    def backbones(self) -> list[Backbone]:
+        return self.interp.backbones
+
+    @property
+    def models(self) -> list[Model]:
+        seen: list[Model] = []
+        for m in self.interp.models:
+            if m not in seen:
+                seen.append(m)
+        for ev in self.events:
+            m = getattr(ev, "model", None)
+            if isinstance(m, Model) and m not in seen:
+                seen.append(m)
+        return seen
+
+    @property
+    def feeds(self) -> list[Feed]:
+        return self.interp.feeds
+
+    def compiles(self, model: Model) -> list[CompileEvent]:
+        return [e for e in self.events if isinstance(e, CompileEvent) and e.model is model]
+
+    def steps(self, model: Model, *, implicit: bool = True) -> list[TrainEvent]:
+        return [e for e in self.events if isinstance(e, TrainEvent) and e.model is model and (implicit or not e.implicit)]
+
+    def trainable_events(self) -> list[TrainableEvent]:
+        return [e for e in self.events if isinstance(e, TrainableEvent)]
+
+    def _add_implicit_steps(self) -> None:
+        """A compile with no training step after it (on a compatible path) stands for one."""
+        events = self.interp.events
+        implicit: list[tuple[int, TrainEvent]] = []
+        for i, ev in enumerate(events):
+            if not isinstance(ev, CompileEvent):
+                continue
+            trained = False
+            for later in events[i + 1:]:
+                if getattr(later, "model", None) is not ev.model or not compatible(later.cond, ev.cond):
+                    continue
+                if isinstance(later, TrainEvent):
+                    trained = True
+                    break
+                if isinstance(later, CompileEvent):
+                    break
+            if not trained:
+                implicit.append((i, TrainEvent(ev.node, ev.cond, model=ev.model, data=UNKNOWN, method="implicit")))
+        for offset, (i, step) in enumerate(implicit):
+            step.iteration = events[i + offset].iteration
+            step.where = events[i + offset].where
+            events.insert(i + offset + 1, step)
+        for index, ev in enumerate(events):
+            ev.index = index
+
+    # ------------------------------------------------------------------ trainable state
+    def state_at(self, unit: Value, event: Event) -> TrainState:
+        return state_of(unit, self.events, event.index, event.cond)
+
+    def last_compile_before(self, model: Model, event: Event) -> CompileEvent | None:
+        found = None
+        for ev in self.events:
+            if ev.index >= event.index:
+                break
+            if isinstance(ev, CompileEvent) and ev.model is model and compatible(ev.cond, event.cond):
+                found = ev
+        return found
+
+    def first_step_after(self, model: Model, compile_ev: CompileEvent, cond=None) -> TrainEvent | None:
+        cond = compile_ev.cond if cond is None else cond
+        for ev in self.events[compile_ev.index + 1:]:
+            if getattr(ev, "model", None) is not model or not compatible(ev.cond, cond):
+                continue
+            if isinstance(ev, CompileEvent):
+                return None
+            if isinstance(ev, TrainEvent):
+                return ev
+        return None
+
+    # ------------------------------------------------------------------ pixels
+    def arrivals(self) -> Iterator[Arrival]:
+        """Every (feed, data) combination that reaches a backbone."""
+        models = self.models
+        seen: set[tuple] = set()
+        for model in models:
+            feeds = [f for f in model.feeds if f.origin in model.input_ids] if model.input_ids else []
+            if not feeds:
+                continue
+            steps = [s for s in self.steps(model) if not s.implicit]
+            explicit_data = [s for s in steps if isinstance(s.data, Data)]
+            for feed in feeds:
+                if explicit_data:
+                    for step in explicit_data:
+                        key = (id(feed), id(step.data))
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        enc = feed.encoding.after(step.data.encoding)
+                        yield Arrival(feed, model, step, step.data, enc, describe(enc))
+                elif not steps and self.steps(model):
+                    # Only implicit steps (a compile with no fit in sight, as in a notebook
+                    # fragment): the model is assumed to receive images as decoded, 0..255.
+                    key = (id(feed), "raw")
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    enc = feed.encoding.after(Encoding(RAW_ASSUMED))
+                    yield Arrival(feed, model, self.steps(model)[0], None, enc, describe(enc))
+        # Data fed straight into a backbone (`base.predict(images)`, `base(images)`).
+        for feed in self.feeds:
+            if feed.origin is None and feed.encoding.source.kind != "input":
+                key = (id(feed), None)
+                if key not in seen:
+                    seen.add(key)
+                    yield Arrival(feed, None, None, None, feed.encoding, describe(feed.encoding))
+
+    # ------------------------------------------------------------------ positions
+    @cached_property
+    def _positions(self):
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return wrapper.resolve(PositionProvider)
+
+    def position(self, node: cst.CSTNode) -> CodeRange | None:
+        return self._positions.get(node)
+
+    def line(self, node: cst.CSTNode | None) -> int:
+        if node is None:
+            return 0
+        pos = self.position(node)
+        return pos.start.line if pos else 0
+
+    def code(self, node: cst.CSTNode, limit: int = 60) -> str:
+        try:
+            text = self.module.code_for_node(node)
+        except Exception:  # noqa: BLE001
+            return "?"
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def statement_text(self, node: cst.CSTNode) -> str:
+        pos = self.position(node)
+        if pos is None:
+            return ""
+        lines = self.source.splitlines()
+        chunk = lines[pos.start.line - 1 : pos.end.line]
+        return " ".join(" ".join(chunk).split())
+
+    def to_finding(self, rule_cls, report) -> Finding:
+        pos = self.position(report.node)
+        if pos is None:
+            line = col = end_line = end_col = 1
+        else:
+            line, col = pos.start.line, pos.start.column + 1
+            end_line, end_col = pos.end.line, pos.end.column + 1
+        return Finding(
+            code=rule_cls.code,
+            name=rule_cls.name,
+            severity=report.severity or rule_cls.severity,
+            message=report.message,
+            path=self.path,
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            keras=report.keras,
+            fix=report.fix,
+            statement=self.statement_text(report.node),
+        )
 
 
-def build_script_model(module, source, path, settings, project=None):
-    return ScriptModel(module, source, path, settings)
+def build_script_model(module: cst.Module, source: str, path: str, settings: Settings, project=None) -> ScriptModel:
+    return ScriptModel(module, source, path, settings, project=project)

@@ -1,0 +1,273 @@
+"""The `tllint` command: `tllint [options] PATH...`, `tllint rule CODE`, `tllint server`.
+
+Exit codes: 0 no findings, 1 findings, 2 usage error, bad configuration or missing path.
+Findings go to stdout (or --output-file); the one-line summary and warnings go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tllint import __version__
+from tllint.config import ConfigError, load_settings, merge_cli, parse_selectors, parse_target_keras, split_codes
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would sys.exit; main() returns codes instead
+        raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tllint",
+        description="Lint Keras transfer-learning training scripts.",
+        epilog="Subcommands: `tllint rule CODE` (or `--all`) shows rule documentation; `tllint server` starts the language server.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); `-` reads stdin")
+    parser.add_argument("--version", action="version", version=f"tllint {__version__}")
+    out = parser.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"), default="text")
+    out.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    out.add_argument("--show-source", action="store_true", help="show the source line with a caret under the column")
+    out.add_argument("--statistics", action="store_true", help="print the count of each code instead of the findings")
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    sel = parser.add_argument_group("rule selection")
+    sel.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable (replaces the config's)")
+    sel.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to disable")
+    sel.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to enable on top of the selection")
+    cfg = parser.add_argument_group("configuration")
+    cfg.add_argument("--config", metavar="FILE", help="use FILE instead of the nearest pyproject.toml with [tool.tllint]")
+    cfg.add_argument("--target-keras", metavar="VERSION", help='"auto", "2", "3" or a minor version such as 3.16')
+    cfg.add_argument("--stdin-filename", metavar="NAME", help="the name under which stdin (`-`) is reported")
+    base = parser.add_argument_group("baseline")
+    base.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in FILE")
+    base.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    # Reserved for the performance work (parallel jobs, cache, per-file timeout): accepted now
+    # so that scripts and CI configs written today keep working; `tllint.performance` wires them.
+    perf = parser.add_argument_group("performance (reserved)")
+    perf.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
+    perf.add_argument("--jobs", "-j", type=int, metavar="N", help=argparse.SUPPRESS)
+    perf.add_argument("--timeout-per-file", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    # Reserved for autofix (another module, `tllint.fixing`).
+    fix = parser.add_argument_group("fixes (reserved)")
+    fix.add_argument("--fix", action="store_true", help=argparse.SUPPRESS)
+    fix.add_argument("--diff", action="store_true", help=argparse.SUPPRESS)
+    fix.add_argument("--unsafe-fixes", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "rule":
+            return rule_command(argv[1:])
+        if argv and argv[0] == "server":
+            return server_command(argv[1:])
+        return check_command(argv)
+    except UsageError as exc:
+        print(f"tllint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"tllint: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        print("tllint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `tllint . | head`: the reader left; Python must not complain while flushing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return parse_selectors(split_codes(value), option)
+
+
+def load_run_settings(args: argparse.Namespace):
+    settings = load_settings(Path(args.config) if args.config else None)
+    target = parse_target_keras(args.target_keras, "--target-keras") if args.target_keras is not None else None
+    return merge_cli(
+        settings,
+        select=_codes(args.select, "--select"),
+        ignore=_codes(args.ignore, "--ignore") or (),
+        extend_select=_codes(args.extend_select, "--extend-select") or (),
+        target_keras=target,
+    )
+
+
+def use_color(choice: str, stream) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def check_command(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_run_settings(args)
+
+    from tllint.discovery import discover, print_warnings
+    from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths
+
+    paths = args.paths or ["."]
+    if "-" in paths:
+        if paths != ["-"]:
+            raise UsageError("`-` (stdin) cannot be combined with other paths")
+        result = RunResult()
+        display = args.stdin_filename or "-"
+        data = sys.stdin.buffer.read()
+        linter = Linter(settings)
+        result.files_checked, result.files = 1, [display]
+        try:
+            text = decode_source(data)
+        except Unreadable as exc:
+            from tllint.analysis import tool_finding
+
+            result.errors.append(f"{display}: {exc}")
+            result.unreadable.add(display)
+            result.findings = [tool_finding("TL000", str(exc), display, exc.line, exc.column)]
+        else:
+            result.findings = linter.lint_text(text, display, path=args.stdin_filename or display)
+            if result.findings:
+                result.sources[display] = text
+    else:
+        found = discover(paths, settings)
+        print_warnings(found.warnings)
+        if found.missing:
+            for arg in found.missing:
+                print(f"tllint: error: {arg}: no such file or folder", file=sys.stderr)
+            return EXIT_USAGE
+        if not found.targets:
+            print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
+            return EXIT_CLEAN
+        result = lint_paths(found.targets, settings)
+
+    findings = result.findings
+    if args.write_baseline:
+        from tllint.baseline import BaselineError, write_baseline
+
+        try:
+            write_baseline(Path(args.write_baseline), findings, result.sources)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"Wrote {_plural(len(findings), 'finding')} to baseline {args.write_baseline}.", file=sys.stderr)
+        return EXIT_CLEAN
+    hidden = 0
+    if args.baseline:
+        from tllint.baseline import BaselineError, filter_baseline
+
+        try:
+            findings, hidden = filter_baseline(findings, result.sources, Path(args.baseline))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+
+    write_report(args, findings, result)
+    print(summary(findings, result, hidden), file=sys.stderr)
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def write_report(args: argparse.Namespace, findings, result) -> None:
+    from tllint.formats import Context, render
+
+    if args.output_file:
+        context = Context(files=result.files, sources=result.sources, color=args.color == "always", show_source=args.show_source)
+        text = statistics(findings, args.format) if args.statistics else render(args.format, findings, context)
+        try:
+            Path(args.output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
+        return
+    context = Context(
+        files=result.files, sources=result.sources, color=use_color(args.color, sys.stdout), show_source=args.show_source
+    )
+    text = statistics(findings, args.format) if args.statistics else render(args.format, findings, context)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def statistics(findings, fmt: str) -> str:
+    from collections import Counter
+
+    counts = Counter((f.code, f.name) for f in findings)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    if fmt == "json":
+        import json
+
+        return json.dumps([{"code": c, "name": n, "count": k} for (c, n), k in rows], indent=2) + "\n"
+    width = max((len(str(k)) for _, k in rows), default=1)
+    return "".join(f"{k:>{width}}\t{c}\t{n}\n" for (c, n), k in rows)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(findings, result, hidden: int = 0) -> str:
+    notes = []
+    # Unreadable: cannot be read, decoded or parsed (TL000), whether or not TL000 is shown.
+    unreadable = set(result.unreadable) | {f.path for f in findings if f.code == "TL000"}
+    if unreadable:
+        notes.append(f"{_plural(len(unreadable), 'file')} unreadable")
+    if hidden:
+        notes.append(f"{hidden} hidden by baseline")
+    tail = f" ({', '.join(notes)})" if notes else ""
+    if not findings:
+        return f"All checks passed ({_plural(result.files_checked, 'file')}){tail}."
+    files = len({f.path for f in findings})
+    return f"Found {_plural(len(findings), 'finding')} in {_plural(files, 'file')}{tail}."
+
+
+def rule_command(argv: list[str]) -> int:
+    parser = _Parser(prog="tllint rule", description="Show the documentation of a rule.")
+    parser.add_argument("code", nargs="?", help="a rule code such as TL101")
+    parser.add_argument("--all", action="store_true", help="list every rule: code, name, severity")
+    args = parser.parse_args(argv)
+    from tllint.rule_docs import rule_page
+    from tllint.rules import registry
+
+    infos = registry()
+    if args.all:
+        name_width = max(len(i.name) for i in infos.values())
+        for info in infos.values():
+            print(f"{info.code}  {info.name:<{name_width}}  {info.severity}")
+        return EXIT_CLEAN
+    if not args.code:
+        raise UsageError("give a rule code (e.g. `tllint rule TL101`) or --all")
+    code = args.code.strip().upper()
+    page = rule_page(code)
+    if page is None:
+        info = infos.get(code)
+        if info is None:
+            raise UsageError(f"unknown rule code {args.code!r} (see `tllint rule --all`)")
+        page = f"# {info.code}: {info.name}\n\n{info.summary}\n\nSeverity: {info.severity}\n"
+    sys.stdout.write(page if page.endswith("\n") else page + "\n")
+    return EXIT_CLEAN
+
+
+def server_command(argv: list[str]) -> int:
+    parser = _Parser(prog="tllint server", description="Start the tllint language server on stdio.")
+    parser.parse_args(argv)
+    try:
+        from tllint.lsp import serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs pygls ({exc}); install it with: pip install 'tllint[lsp]'") from None
+    serve()
+    return EXIT_CLEAN

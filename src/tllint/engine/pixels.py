@@ -1,0 +1,135 @@
+"""Pixel encodings: what range and transform the pixels carry on their way to a backbone.
+
+An encoding is a source (raw 0..255 pixels, [0, 1] floats, unknown) followed by the steps
+applied to it, each remembering the node that applied it so messages can say "after
+Rescaling(1/255) at line 12". `describe()` folds the steps into one verdict that the input
+contract rules compare with the backbone's expectation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # "raw" (0..255), "unit" ([0, 1]), "unknown"
+    what: str  # "image_dataset_from_directory", "tf.io.decode_jpeg", ...
+    node: cst.CSTNode | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return {"raw": (0.0, 255.0), "unit": (0.0, 1.0)}.get(self.kind)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transform. kind: affine | preprocess | normalize | neutral | opaque."""
+
+    kind: str
+    what: str
+    node: cst.CSTNode | None = field(default=None, compare=False, hash=False)
+    scale: float = 1.0
+    offset: float = 0.0
+    mode: str | None = None  # preprocess_input mode: caffe | tf | torch | passthrough
+    module: str | None = None  # applications module of a preprocess_input
+
+    @property
+    def scales(self) -> bool:
+        if self.kind == "affine":
+            return not (abs(self.scale - 1.0) < 1e-9 and abs(self.offset) < 1e-9)
+        if self.kind == "preprocess":
+            return self.mode != "passthrough"
+        return self.kind == "normalize"
+
+
+@dataclass(frozen=True)
+class Encoding:
+    source: Source
+    steps: tuple[Step, ...] = ()
+
+    def then(self, step: Step) -> "Encoding":
+        if step.kind == "neutral":
+            return self
+        return Encoding(self.source, self.steps + (step,))
+
+    def after(self, prefix: "Encoding") -> "Encoding":
+        """This encoding's steps applied on top of `prefix` (data pipeline, then model graph)."""
+        return Encoding(prefix.source, prefix.steps + self.steps)
+
+    @property
+    def opaque(self) -> bool:
+        return self.source.kind == "unknown" or any(s.kind == "opaque" for s in self.steps)
+
+    def scaling_steps(self) -> list[Step]:
+        return [s for s in self.steps if s.scales]
+
+
+def relative() -> Encoding:
+    """The encoding of a model input before we know what data is fed to it."""
+    return Encoding(Source("input", "model input"))
+
+
+RAW_ASSUMED = Source("raw", "image pixels (0..255)")
+
+
+@dataclass
+class Verdict:
+    """What arrives at a backbone, folded from an encoding.
+
+    kind: raw (untouched 0..255) | affine (interval known) | preprocess (one preprocess_input on
+    raw pixels, `mode`) | normalized (Normalization layer) | double (a preprocess_input applied to
+    already-scaled pixels, or scaling applied after one) | unknown.
+    """
+
+    kind: str
+    interval: tuple[float, float] | None = None
+    mode: str | None = None
+    module: str | None = None
+    first: Step | None = None  # the first scaling step
+    second: Step | None = None  # for double: the redundant one
+    last: Step | None = None  # the last scaling step
+
+
+def describe(enc: Encoding) -> Verdict:
+    if enc.opaque or enc.source.kind == "input":
+        return Verdict("unknown")
+    steps = enc.scaling_steps()
+    if not steps:
+        return Verdict(enc.source.kind if enc.source.kind == "raw" else "affine", enc.source.interval)
+    lo, hi = enc.source.interval  # type: ignore[misc]
+    preprocessed: Step | None = None
+    normalized: Step | None = None
+    for i, step in enumerate(steps):
+        if step.kind == "preprocess":
+            if preprocessed is not None or normalized is not None or i > 0 or enc.source.kind != "raw":
+                return Verdict("double", first=steps[0], second=step, last=steps[-1])
+            preprocessed = step
+        elif step.kind == "normalize":
+            if preprocessed is not None:
+                return Verdict("double", first=steps[0], second=step, last=steps[-1])
+            normalized = step
+        elif step.kind == "affine":
+            if preprocessed is not None and step.scales:
+                return Verdict("double", first=steps[0], second=step, last=steps[-1])
+            a, b = step.scale, step.offset
+            lo, hi = sorted((lo * a + b, hi * a + b))
+    if preprocessed is not None:
+        return Verdict("preprocess", mode=preprocessed.mode, module=preprocessed.module, first=preprocessed, last=preprocessed)
+    if normalized is not None:
+        return Verdict("normalized", first=steps[0], last=steps[-1])
+    return Verdict("affine", (lo, hi), first=steps[0], last=steps[-1])
+
+
+def fmt_interval(interval: tuple[float, float]) -> str:
+    def f(v: float) -> str:
+        return f"{v:.0f}" if abs(v - round(v)) < 1e-6 else f"{v:.3g}"
+
+    return f"[{f(interval[0])}, {f(interval[1])}]"
+
+
+def close(a: tuple[float, float], b: tuple[float, float], tol: float = 0.08) -> bool:
+    span = max(b[1] - b[0], 1e-9)
+    return abs(a[0] - b[0]) <= tol * span and abs(a[1] - b[1]) <= tol * span

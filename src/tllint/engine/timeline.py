@@ -1,0 +1,144 @@
+"""The timeline: freeze / compile / train events in execution order, with the branch each ran in.
+
+Events from the two arms of one `if` exclude each other; `compatible()` says whether two events
+can happen in the same run. Trainable state is folded from the events compatible with a point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import libcst as cst
+
+from tllint.engine.values import Backbone, LayerSet, Model, Value
+
+Cond = tuple  # ((if_id, arm), ...)
+
+
+@dataclass(eq=False)
+class Event:
+    node: cst.CSTNode
+    cond: Cond
+    index: int = 0
+    iteration: int = 0  # 1 for the second walk of a loop body
+    # Function call chain that led here (names), for messages.
+    where: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class TrainableEvent(Event):
+    target: Value = None  # Backbone | Model | LayerSet
+    value: bool | None = None
+
+
+@dataclass(eq=False)
+class CompileEvent(Event):
+    model: Model = None
+    optimizer: Value = None
+    loss: Value = None
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class TrainEvent(Event):
+    model: Model = None
+    data: Value = None
+    method: str = "fit"  # fit | train_on_batch | fit_generator | custom_loop | implicit
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def implicit(self) -> bool:
+        return self.method == "implicit"
+
+
+@dataclass(eq=False)
+class LearningRateEvent(Event):
+    model: Model | None = None
+    optimizer: Value = None
+    lr: float | None = None
+
+
+def compatible(a: Cond, b: Cond) -> bool:
+    """True unless the two branch paths took different arms of the same `if`."""
+    if not a or not b:
+        return True
+    arms = dict(a)
+    for if_id, arm in b:
+        if if_id in arms and arms[if_id] != arm:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class TrainState:
+    """`trainable` of one unit: a whole-unit flag then overrides on layer subsets, in order."""
+
+    base: bool | None
+    overrides: tuple = ()  # ((selector, filters, value), ...)
+
+    def apply(self, selector: tuple, filters: tuple, value: bool | None) -> "TrainState":
+        if selector == ("all",) and not filters:
+            return TrainState(value, ())
+        return TrainState(self.base, self.overrides + ((selector, filters, value),))
+
+    @property
+    def known(self) -> bool:
+        return self.base is not None and all(v is not None for *_, v in self.overrides)
+
+    @property
+    def any_trainable(self) -> bool | None:
+        if not self.known:
+            return None
+        if self.base:
+            # Only an override of all layers without filter turns everything off again, and
+            # `apply` already folds that into `base`.
+            return True
+        return any(v for *_, v in self.overrides)
+
+    @property
+    def fully_frozen(self) -> bool | None:
+        t = self.any_trainable
+        return None if t is None else not t
+
+    def describe(self) -> str:
+        if self.base is None:
+            return "unknown"
+        if not self.overrides:
+            return "trainable" if self.base else "frozen"
+        return "partly trainable"
+
+
+def unit_contains(container: Value, unit: Value, depth: int = 0) -> bool:
+    if container is unit:
+        return True
+    if isinstance(container, Model) and depth < 8:
+        return any(unit_contains(u, unit, depth + 1) for u in container.units())
+    return False
+
+
+def state_of(
+    unit: Value,
+    events: Iterable[Event],
+    upto: int,
+    cond: Cond,
+    *,
+    default: bool = True,
+) -> TrainState:
+    """Trainable state of `unit` just before event index `upto` on branch path `cond`."""
+    state = TrainState(getattr(unit, "trainable_default", default))
+    for ev in events:
+        if ev.index >= upto:
+            break
+        if not isinstance(ev, TrainableEvent) or not compatible(ev.cond, cond):
+            continue
+        target = ev.target
+        if isinstance(target, LayerSet):
+            if target.owner is unit:
+                state = state.apply(target.selector, target.filters, ev.value)
+            elif isinstance(target.owner, Model) and unit_contains(target.owner, unit) and target.owner is not unit:
+                # A slice of an outer model's layers: we can't tell which inner layers it hits.
+                state = state.apply(("outer",) + target.selector, target.filters, ev.value)
+        elif target is unit or (isinstance(target, (Model, Backbone)) and unit_contains(target, unit)):
+            state = TrainState(ev.value, ())
+    return state

@@ -1,0 +1,304 @@
+"""Abstract values the interpreter tracks. Anything not understood is UNKNOWN, and UNKNOWN
+never produces a finding."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from tllint.engine.pixels import Encoding
+
+_ids = itertools.count(1)
+
+
+class Value:
+    """Base of all abstract values. Identity matters: two backbones are two objects."""
+
+    def join(self, other: "Value") -> "Value":
+        return self if other is self else UNKNOWN
+
+
+class _Unknown(Value):
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def join(self, other: Value) -> Value:
+        return self
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(eq=False)
+class Const(Value):
+    value: Any
+
+    def join(self, other: Value) -> Value:
+        if isinstance(other, Const) and other.value == self.value and type(other.value) is type(self.value):
+            return self
+        return UNKNOWN
+
+
+@dataclass(eq=False)
+class Ref(Value):
+    """A name from a library: `keras.applications.MobileNetV2`, `tensorflow.image.resize`."""
+
+    name: str
+    flavour: str | None = None
+
+    def join(self, other: Value) -> Value:
+        return self if isinstance(other, Ref) and other.name == self.name else UNKNOWN
+
+
+@dataclass(eq=False)
+class LocalModule(Value):
+    """A module of the user's project (`import data`, `from . import model`)."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class Seq(Value):
+    items: list[Value]
+    kind: str = "list"
+
+    def join(self, other: Value) -> Value:
+        if isinstance(other, Seq) and len(other.items) == len(self.items):
+            return Seq([a.join(b) for a, b in zip(self.items, other.items)], self.kind)
+        return UNKNOWN
+
+
+@dataclass(eq=False)
+class DictV(Value):
+    items: dict[Any, Value]
+
+
+@dataclass(eq=False)
+class Func(Value):
+    node: cst.FunctionDef | cst.Lambda
+    name: str
+    # Frame the function was defined in (closures see it).
+    env: dict[str, Value] | None = None
+    bound_self: Value | None = None
+    module: Any = None  # the Interpreter module context that defined it
+
+
+@dataclass(eq=False)
+class ClassV(Value):
+    node: cst.ClassDef
+    name: str
+    bases: list[Value]
+    methods: dict[str, Func]
+    module: Any = None
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    cls: ClassV
+    attrs: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Backbone(Value):
+    """A pretrained model: keras.applications, keras_hub preset, or a TF-Hub KerasLayer."""
+
+    kind: str  # "applications" | "hub" | "keras_hub_backbone" | "keras_hub_task"
+    name: str  # "MobileNetV2", the hub handle, the preset
+    node: cst.Call
+    entry: Any = None  # knowledge.applications entry
+    module: str | None = None  # applications submodule, e.g. "mobilenet_v2"
+    flavour: str | None = None
+    weights: str = "imagenet"  # "imagenet" | "none" | "file" | "unknown"
+    include_top: bool | None = True
+    pooling: str | None = None  # None | "avg" | "max" | "unknown"
+    input_shape: tuple | None = None
+    include_preprocessing: bool | None = None
+    kwargs: dict[str, Value] = field(default_factory=dict)
+    trainable_default: bool = True
+    var: str | None = None  # the variable name it was first bound to
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def pretrained(self) -> bool:
+        return self.weights in ("imagenet", "file")
+
+    @property
+    def label(self) -> str:
+        return self.var or self.name
+
+
+@dataclass(eq=False)
+class LayerV(Value):
+    """A layer object created in the script (`Dense(10, activation='softmax')`)."""
+
+    cls: str  # canonical, e.g. "keras.layers.Dense"
+    node: cst.Call
+    args: list[Value] = field(default_factory=list)
+    kwargs: dict[str, Value] = field(default_factory=dict)
+    fn: Value | None = None  # Lambda layers: the wrapped function
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def short(self) -> str:
+        return self.cls.rsplit(".", 1)[-1]
+
+
+@dataclass(eq=False)
+class Feed:
+    """A backbone applied to a tensor: the point where pixels meet the pretrained weights."""
+
+    backbone: Backbone
+    encoding: Encoding  # relative to `origin`
+    origin: int | None  # id of the model input the tensor derives from
+    node: cst.CSTNode
+    training: Value | None = None  # the `training=` argument of the call, if given
+    nested: bool = True
+
+
+@dataclass(eq=False)
+class Tensor(Value):
+    """A symbolic tensor in a functional graph, or a batch of images in a pipeline."""
+
+    encoding: Encoding
+    origin: int | None = None  # model input id (None: not derived from an Input)
+    rank: int | None = None  # 4 for image batches and feature maps, 2 for pooled features
+    backbone: Backbone | None = None  # produced by this backbone (feature map)
+    layers: tuple = ()  # layers applied after the last backbone (the head), in order
+    id: int = field(default_factory=lambda: next(_ids))
+
+    def join(self, other: Value) -> Value:
+        if isinstance(other, Tensor) and other.encoding == self.encoding and other.origin == self.origin:
+            return self
+        return UNKNOWN
+
+
+@dataclass(eq=False)
+class Labels(Value):
+    """Labels of a dataset: mode is int | categorical | binary | unknown."""
+
+    mode: str
+    node: cst.CSTNode | None = None
+    num_classes: int | None = None
+
+
+@dataclass(eq=False)
+class Data(Value):
+    """A dataset, generator flow or array of images, with the encoding of its pixels."""
+
+    encoding: Encoding
+    labels: Labels | None = None
+    node: cst.CSTNode | None = None
+    what: str = ""
+    batched: bool = True
+    paired: bool = True  # yields (x, y)
+
+    def join(self, other: Value) -> Value:
+        if isinstance(other, Data) and other.encoding == self.encoding:
+            return self
+        return UNKNOWN
+
+
+@dataclass(eq=False)
+class Generator(Value):
+    """An ImageDataGenerator: its `standardize` runs preprocessing_function, then rescale."""
+
+    node: cst.Call
+    rescale: Value | None = None
+    preprocessing_function: Value | None = None
+    normalizes: bool = False  # samplewise_*/featurewise_* options
+    rescale_node: cst.CSTNode | None = None
+    pf_node: cst.CSTNode | None = None
+
+
+@dataclass(eq=False)
+class Optimizer(Value):
+    cls: str  # "Adam", "SGD", ...
+    node: cst.CSTNode
+    lr: float | None = None
+    lr_node: cst.CSTNode | None = None
+    lr_default: bool = False
+    id: int = field(default_factory=lambda: next(_ids))
+
+
+@dataclass(eq=False)
+class Model(Value):
+    """A Keras model built in the script."""
+
+    kind: str  # "functional" | "sequential" | "subclass" | "keras_hub_task"
+    node: cst.CSTNode
+    feeds: list[Feed] = field(default_factory=list)
+    backbones: list[Backbone] = field(default_factory=list)
+    # Head layers created in the script after the (last) backbone, in order.
+    head: list[LayerV] = field(default_factory=list)
+    layers: list[Value] = field(default_factory=list)  # outer `model.layers`, as far as known
+    output: Tensor | None = None
+    input_ids: tuple[int, ...] = ()
+    submodels: list["Model"] = field(default_factory=list)
+    instance: Instance | None = None
+    var: str | None = None
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def label(self) -> str:
+        return self.var or "model"
+
+    def units(self) -> list[Value]:
+        """Things whose `trainable` flag matters for this model: its backbones and sub-models."""
+        out: list[Value] = list(self.backbones)
+        for sub in self.submodels:
+            if sub not in out:
+                out.append(sub)
+        return out
+
+
+@dataclass(eq=False)
+class LayerSet(Value):
+    """A selection of layers: `base.layers[:100]`, BatchNormalization layers of `base`, ...
+
+    owner: the Backbone or Model whose layers are selected. selector: ("all",) | ("slice", a, b)
+    | ("index", i) | ("name", str) ; filters: (("isinstance", cls, negated) | ("name", text, negated), ...)
+    """
+
+    owner: Value
+    selector: tuple = ("all",)
+    filters: tuple = ()
+    node: cst.CSTNode | None = None
+
+    def with_filter(self, flt: tuple) -> "LayerSet":
+        return LayerSet(self.owner, self.selector, self.filters + (flt,), self.node)
+
+
+@dataclass(eq=False)
+class LayerElem(Value):
+    """The loop variable of `for layer in <LayerSet>`."""
+
+    of: LayerSet
+
+
+@dataclass(eq=False)
+class History(Value):
+    model: Model
+
+
+@dataclass(eq=False)
+class BoundMethod(Value):
+    obj: Value
+    name: str
+
+
+def const_value(v: Value) -> Any:
+    return v.value if isinstance(v, Const) else None
+
+
+def is_number(v: Value) -> bool:
+    return isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)

@@ -1,0 +1,1 @@
+"""Static knowledge about Keras (plain data; nothing here imports TensorFlow or Keras)."""

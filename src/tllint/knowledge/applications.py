@@ -1,0 +1,897 @@
+"""What every `keras.applications` model expects: one data table plus small lookups.
+
+Pure data (no TensorFlow / Keras import, nothing computed at import time beyond two dict indexes).
+Sources: `/work/shared/keras-facts.md` §1 (applications), §4 (keras_hub, TF-Hub) and its `keras-facts/*.out`
+outputs. Layer / BatchNormalization counts were measured by `tools/compute_layer_counts.py` (output
+`tools/layer_counts.json`, keras 3.15.1 / tf_keras 2.21.0). `docs/applications.md` is rendered from this
+table by `render_markdown_table()`; a test keeps the two identical.
+
+Names are canonical: `keras.applications.<Name>` or `keras.applications.<module>.<Name>`. The engine maps
+`tf.keras` / `tensorflow.keras` / `tf_keras` spellings to `keras.` plus a flavour ("keras3" or "keras2");
+`lookup` also strips those prefixes itself, but never decides the flavour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FLAVOURS = ("keras3", "keras2")  # keras 3 (also tf.keras on TF >= 2.16) / tf_keras (Keras 2)
+
+
+# --------------------------------------------------------------------------------------------------
+# Input contracts: the value range a model input expects.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One input convention, with the numeric interval its pixels occupy (for comparing observed ranges)."""
+
+    key: str
+    range_text: str  # for messages, e.g. "[-1, 1]"
+    lo: float | None  # smallest value a [0, 255] image takes after this preprocessing; None: unknown
+    hi: float | None
+    # A Keras layer expression turning raw [0, 255] RGB pixels into this contract, when one layer can
+    # (caffe cannot: it also swaps RGB to BGR; raw needs nothing; preset is only known at run time).
+    fix_layer: str | None
+    # How to get there, for messages; `{module}` is replaced by the application's submodule.
+    fix_template: str
+
+    def fix_text(self, module: str | None = None) -> str:
+        return self.fix_template.format(module=module or "<module>")
+
+    def matches(self, lo: float, hi: float, rel_tol: float = 0.1) -> bool:
+        """Does an observed [lo, hi] sit on this contract's interval (both ends within rel_tol of its width)?"""
+        if self.lo is None or self.hi is None:
+            return False
+        slack = rel_tol * (self.hi - self.lo)
+        return abs(lo - self.lo) <= slack and abs(hi - self.hi) <= slack
+
+
+# keras-facts §1.1: caffe = BGR minus mean [103.939, 116.779, 123.68] -> [-123.68, 151.061];
+# tf = x/127.5 - 1; torch = (x/255 - mean) / std -> [-2.118, 2.640] (verified: tools/applications_facts.out).
+CONTRACTS: dict[str, Contract] = {
+    "caffe": Contract(
+        key="caffe",
+        range_text="caffe-style BGR, ImageNet mean subtracted (about -124..152)",
+        lo=-123.68,
+        hi=151.061,
+        fix_layer=None,
+        fix_template="`{module}.preprocess_input` on [0, 255] RGB pixels (flips to BGR, subtracts the ImageNet mean)",
+    ),
+    "tf": Contract(
+        key="tf",
+        range_text="[-1, 1]",
+        lo=-1.0,
+        hi=1.0,
+        fix_layer="keras.layers.Rescaling(1/127.5, offset=-1)",
+        fix_template="`keras.layers.Rescaling(1/127.5, offset=-1)` or `{module}.preprocess_input` on [0, 255] pixels",
+    ),
+    "torch": Contract(
+        key="torch",
+        range_text="ImageNet mean/std normalised (about -2.1..2.6)",
+        lo=-2.1179,
+        hi=2.64,
+        # Same statistics as ConvNeXt's built-in layer (keras-facts §1.2, e6.out), in [0, 255] units.
+        fix_layer="keras.layers.Normalization(mean=[123.675, 116.28, 103.53], variance=[3409.976, 3262.694, 3291.890])",
+        fix_template=(
+            "`{module}.preprocess_input` on [0, 255] pixels, or `keras.layers.Normalization("
+            "mean=[123.675, 116.28, 103.53], variance=[3409.976, 3262.694, 3291.890])`"
+        ),
+    ),
+    "raw": Contract(
+        key="raw",
+        range_text="[0, 255] raw pixels (preprocessing is built in)",
+        lo=0.0,
+        hi=255.0,
+        fix_layer=None,
+        fix_template="feed raw [0, 255] pixels and drop the extra scaling (`{module}.preprocess_input` is a pass-through)",
+    ),
+    "unit": Contract(
+        key="unit",
+        range_text="[0, 1]",
+        lo=0.0,
+        hi=1.0,
+        fix_layer="keras.layers.Rescaling(1/255)",
+        fix_template="`keras.layers.Rescaling(1/255)` on [0, 255] pixels",
+    ),
+    # keras-facts §4: a keras_hub backbone called directly gets no preprocessing; its scale is in the preset.
+    "preset": Contract(
+        key="preset",
+        range_text="the preset's own scaling (not known statically)",
+        lo=None,
+        hi=None,
+        fix_layer=None,
+        fix_template="`keras_hub.layers.ImageConverter.from_preset(preset)` in front of the backbone",
+    ),
+}
+
+
+def classify_interval(lo: float, hi: float, rel_tol: float = 0.1) -> str | None:
+    """The contract key whose interval an observed [lo, hi] matches, or None ("preset" never matches)."""
+    for key in ("unit", "tf", "raw", "torch", "caffe"):
+        if CONTRACTS[key].matches(lo, hi, rel_tol):
+            return key
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# preprocess_input of each keras.applications submodule (keras-facts §1.1, §1.2; TFK modes identical,
+# §1.2 Notes). "passthrough" returns its input unchanged. Verified on keras 3.15.1 and tf_keras 2.21.0
+# with pixels [0, 127.5, 255]: tools/applications_facts.out.
+# --------------------------------------------------------------------------------------------------
+
+PREPROCESS_MODES: dict[str, str] = {
+    "imagenet_utils": "caffe",  # the default mode of imagenet_utils.preprocess_input
+    "vgg16": "caffe",
+    "vgg19": "caffe",
+    "resnet": "caffe",
+    "resnet50": "caffe",
+    "resnet_v2": "tf",
+    "inception_v3": "tf",
+    "inception_resnet_v2": "tf",
+    "xception": "tf",
+    "mobilenet": "tf",
+    "mobilenet_v2": "tf",
+    "nasnet": "tf",
+    "densenet": "torch",
+    "mobilenet_v3": "passthrough",
+    "efficientnet": "passthrough",
+    "efficientnet_v2": "passthrough",
+    "convnext": "passthrough",
+    "resnet_rs": "passthrough",  # tf_keras only
+    "regnet": "passthrough",  # tf_keras only
+}
+
+# Submodules missing from Keras 3 (keras-facts §0.6, e8.out); every other one exists in both flavours
+# (tools/applications_facts.out lists the modules of each).
+KERAS2_ONLY_MODULES = frozenset({"resnet_rs", "regnet"})
+
+
+# --------------------------------------------------------------------------------------------------
+# The applications table.
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppEntry:
+    """One `keras.applications` constructor."""
+
+    name: str  # constructor, e.g. "MobileNetV2"; always exported as keras.applications.<name>
+    module: str  # submodule whose preprocess_input belongs to the model, e.g. "mobilenet_v2"
+    # Submodules that export the constructor (e8.out, k2_imports.out, tools/applications_facts.out):
+    # ResNet50 is in resnet50 and resnet, ResNet101 only in resnet, MobileNetV3* in none.
+    modules: tuple[str, ...]
+    family: str  # for messages, e.g. "MobileNetV2"
+    contract: str  # CONTRACTS key the model input expects with default arguments
+    default_size: int  # default / imagenet training size (square)
+    layer_count: int  # len(model.layers), include_top=False, weights=None, default size (Keras 3; tf_keras if Keras-2-only)
+    bn_layers: int  # BatchNormalization layers among model.layers (same build as layer_count)
+    layer_count_keras2: int  # the same counts measured on tf_keras 2.21
+    bn_layers_keras2: int
+    min_size: int = 32  # smaller inputs raise ValueError (keras-facts §1.2, e7.out)
+    # None: no built-in preprocessing; "always": built in, no switch (EfficientNetB*);
+    # "include_preprocessing": built in unless include_preprocessing=False (default True).
+    builtin_flag: str | None = None
+    contract_without_builtin: str | None = None  # what the net needs with include_preprocessing=False
+    builtin_layers: str | None = None  # the built-in preprocessing layers, for messages (e6.out)
+    # Square sizes with their own imagenet weight files; None: one weight set that loads at any size
+    # >= min_size with include_top=False (include_top=True always requires default_size).
+    weight_sizes: tuple[int, ...] | None = None
+    # What imagenet loading does at other sizes: "warning_loads_default" (UserWarning, the default-size
+    # weights are loaded; also for input_shape=None), "static_shape_required" (ValueError for None dims),
+    # None: loads silently.
+    size_mismatch_behaviour: str | None = None
+    alpha_values: tuple[float, ...] | None = None  # accepted alpha with imagenet weights (else ValueError)
+    keras3: bool = True  # exists in keras 3 (and tf.keras on TF >= 2.16)
+    keras2: bool = True  # exists in tf_keras (Keras 2)
+    # keras-facts §0.8: EfficientNetV2*(name=<non-default>) raises KeyError in Keras 3 (tf_keras has no name=).
+    custom_name_raises_keras3: bool = False
+    # Layers that weights="imagenet" adds to the counts above: EfficientNetB* append a
+    # Rescaling(1/sqrt(std)) after the Normalization (K3 efficientnet.py:328-338, TFK efficientnet.py:361-374).
+    imagenet_extra_layers: int = 0
+
+    @property
+    def module_exports_constructor(self) -> bool:
+        """Whether `keras.applications.<module>.<name>` exists (False for mobilenet_v3, see `modules`)."""
+        return self.module in self.modules
+
+    @property
+    def canonical_path(self) -> str:
+        return f"keras.applications.{self.name}"
+
+    def exists_in(self, flavour: str) -> bool:
+        return self.keras3 if flavour == "keras3" else self.keras2 if flavour == "keras2" else False
+
+    def layers_in(self, flavour: str, weights_imagenet: bool = False) -> int:
+        """len(model.layers) with include_top=False in the given flavour."""
+        base = self.layer_count_keras2 if flavour == "keras2" else self.layer_count
+        return base + (self.imagenet_extra_layers if weights_imagenet else 0)
+
+
+# keras-facts §1.2 table, one row per constructor. Counts: tools/layer_counts.json. tf_keras differs from
+# Keras 3 only for MobileNetV3 and ConvNeXt (tf_keras wraps their inline TF ops as extra layers).
+APPLICATIONS: tuple[AppEntry, ...] = (
+    # keras-facts §1.2 VGG16, VGG19
+    AppEntry(
+        name="VGG16", module="vgg16", modules=("vgg16",), family="VGG", contract="caffe", default_size=224,
+        min_size=32, keras3=True, keras2=True, layer_count=19, bn_layers=0, layer_count_keras2=19,
+        bn_layers_keras2=0,
+    ),
+    AppEntry(
+        name="VGG19", module="vgg19", modules=("vgg19",), family="VGG", contract="caffe", default_size=224,
+        min_size=32, keras3=True, keras2=True, layer_count=22, bn_layers=0, layer_count_keras2=22,
+        bn_layers_keras2=0,
+    ),
+    # keras-facts §1.2 ResNet50/101/152; only ResNet50 is also exported by `resnet50` (e8.out)
+    AppEntry(
+        name="ResNet50", module="resnet50", modules=("resnet50", "resnet"), family="ResNet",
+        contract="caffe", default_size=224, min_size=32, keras3=True, keras2=True, layer_count=175,
+        bn_layers=53, layer_count_keras2=175, bn_layers_keras2=53,
+    ),
+    AppEntry(
+        name="ResNet101", module="resnet", modules=("resnet",), family="ResNet", contract="caffe",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=345, bn_layers=104,
+        layer_count_keras2=345, bn_layers_keras2=104,
+    ),
+    AppEntry(
+        name="ResNet152", module="resnet", modules=("resnet",), family="ResNet", contract="caffe",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=515, bn_layers=155,
+        layer_count_keras2=515, bn_layers_keras2=155,
+    ),
+    # keras-facts §1.2 ResNet50V2/101V2/152V2: mode tf, unlike ResNet50 (caffe)
+    AppEntry(
+        name="ResNet50V2", module="resnet_v2", modules=("resnet_v2",), family="ResNetV2", contract="tf",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=190, bn_layers=49,
+        layer_count_keras2=190, bn_layers_keras2=49,
+    ),
+    AppEntry(
+        name="ResNet101V2", module="resnet_v2", modules=("resnet_v2",), family="ResNetV2", contract="tf",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=377, bn_layers=100,
+        layer_count_keras2=377, bn_layers_keras2=100,
+    ),
+    AppEntry(
+        name="ResNet152V2", module="resnet_v2", modules=("resnet_v2",), family="ResNetV2", contract="tf",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=564, bn_layers=151,
+        layer_count_keras2=564, bn_layers_keras2=151,
+    ),
+    # keras-facts §1.2: 299 default, 75 minimum (e7.out)
+    AppEntry(
+        name="InceptionV3", module="inception_v3", modules=("inception_v3",), family="InceptionV3",
+        contract="tf", default_size=299, min_size=75, keras3=True, keras2=True, layer_count=311,
+        bn_layers=94, layer_count_keras2=311, bn_layers_keras2=94,
+    ),
+    AppEntry(
+        name="InceptionResNetV2", module="inception_resnet_v2", modules=("inception_resnet_v2",),
+        family="InceptionResNetV2", contract="tf", default_size=299, min_size=75, keras3=True, keras2=True,
+        layer_count=780, bn_layers=204, layer_count_keras2=780, bn_layers_keras2=204,
+    ),
+    # keras-facts §1.2: 71 minimum (e7.out)
+    AppEntry(
+        name="Xception", module="xception", modules=("xception",), family="Xception", contract="tf",
+        default_size=299, min_size=71, keras3=True, keras2=True, layer_count=132, bn_layers=40,
+        layer_count_keras2=132, bn_layers_keras2=40,
+    ),
+    # keras-facts §1.2 MobileNet: other sizes warn and load the 224 weights (e7.out)
+    AppEntry(
+        name="MobileNet", module="mobilenet", modules=("mobilenet",), family="MobileNet", contract="tf",
+        default_size=224, min_size=32, weight_sizes=(128, 160, 192, 224),
+        size_mismatch_behaviour="warning_loads_default", alpha_values=(0.25, 0.5, 0.75, 1.0), keras3=True,
+        keras2=True, layer_count=86, bn_layers=27, layer_count_keras2=86, bn_layers_keras2=27,
+    ),
+    # keras-facts §0.5, §1.2: [-1, 1], not [0, 1]; input_shape=None also warns (e7.out)
+    AppEntry(
+        name="MobileNetV2", module="mobilenet_v2", modules=("mobilenet_v2",), family="MobileNetV2",
+        contract="tf", default_size=224, min_size=32, weight_sizes=(96, 128, 160, 192, 224),
+        size_mismatch_behaviour="warning_loads_default", alpha_values=(0.35, 0.5, 0.75, 1.0, 1.3, 1.4),
+        keras3=True, keras2=True, layer_count=154, bn_layers=52, layer_count_keras2=154, bn_layers_keras2=52,
+    ),
+    # keras-facts §1.2, e8.out: no `mobilenet_v3.MobileNetV3Small` in Keras 3 or tf_keras, only the top-level name
+    AppEntry(
+        name="MobileNetV3Small", module="mobilenet_v3", modules=(), family="MobileNetV3", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="tf",
+        builtin_layers="Rescaling(1/127.5, offset=-1)", default_size=224, min_size=32, weight_sizes=(224,),
+        size_mismatch_behaviour="warning_loads_default", alpha_values=(0.75, 1.0), keras3=True, keras2=True,
+        layer_count=157, bn_layers=34, layer_count_keras2=229, bn_layers_keras2=34,
+    ),
+    AppEntry(
+        name="MobileNetV3Large", module="mobilenet_v3", modules=(), family="MobileNetV3", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="tf",
+        builtin_layers="Rescaling(1/127.5, offset=-1)", default_size=224, min_size=32, weight_sizes=(224,),
+        size_mismatch_behaviour="warning_loads_default", alpha_values=(0.75, 1.0), keras3=True, keras2=True,
+        layer_count=187, bn_layers=46, layer_count_keras2=263, bn_layers_keras2=46,
+    ),
+    # keras-facts §1.1, §1.2: densenet is the only mode-torch module
+    AppEntry(
+        name="DenseNet121", module="densenet", modules=("densenet",), family="DenseNet", contract="torch",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=427, bn_layers=121,
+        layer_count_keras2=427, bn_layers_keras2=121,
+    ),
+    AppEntry(
+        name="DenseNet169", module="densenet", modules=("densenet",), family="DenseNet", contract="torch",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=595, bn_layers=169,
+        layer_count_keras2=595, bn_layers_keras2=169,
+    ),
+    AppEntry(
+        name="DenseNet201", module="densenet", modules=("densenet",), family="DenseNet", contract="torch",
+        default_size=224, min_size=32, keras3=True, keras2=True, layer_count=707, bn_layers=201,
+        layer_count_keras2=707, bn_layers_keras2=201,
+    ),
+    # keras-facts §1.2 NASNet: imagenet weights need a static input_shape (e7.out)
+    AppEntry(
+        name="NASNetMobile", module="nasnet", modules=("nasnet",), family="NASNet", contract="tf",
+        default_size=224, min_size=32, size_mismatch_behaviour="static_shape_required", keras3=True,
+        keras2=True, layer_count=769, bn_layers=192, layer_count_keras2=769, bn_layers_keras2=192,
+    ),
+    AppEntry(
+        name="NASNetLarge", module="nasnet", modules=("nasnet",), family="NASNet", contract="tf",
+        default_size=331, min_size=32, size_mismatch_behaviour="static_shape_required", keras3=True,
+        keras2=True, layer_count=1039, bn_layers=264, layer_count_keras2=1039, bn_layers_keras2=264,
+    ),
+    # keras-facts §1.2 EfficientNetB0…B7: preprocessing always built in, no flag
+    AppEntry(
+        name="EfficientNetB0", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=224,
+        min_size=32, keras3=True, keras2=True, layer_count=237, bn_layers=49, layer_count_keras2=237,
+        bn_layers_keras2=49,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB1", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=240,
+        min_size=32, keras3=True, keras2=True, layer_count=339, bn_layers=69, layer_count_keras2=339,
+        bn_layers_keras2=69,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB2", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=260,
+        min_size=32, keras3=True, keras2=True, layer_count=339, bn_layers=69, layer_count_keras2=339,
+        bn_layers_keras2=69,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB3", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=300,
+        min_size=32, keras3=True, keras2=True, layer_count=384, bn_layers=78, layer_count_keras2=384,
+        bn_layers_keras2=78,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB4", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=380,
+        min_size=32, keras3=True, keras2=True, layer_count=474, bn_layers=96, layer_count_keras2=474,
+        bn_layers_keras2=96,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB5", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=456,
+        min_size=32, keras3=True, keras2=True, layer_count=576, bn_layers=116, layer_count_keras2=576,
+        bn_layers_keras2=116,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB6", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=528,
+        min_size=32, keras3=True, keras2=True, layer_count=666, bn_layers=134, layer_count_keras2=666,
+        bn_layers_keras2=134,
+        imagenet_extra_layers=1,
+    ),
+    AppEntry(
+        name="EfficientNetB7", module="efficientnet", modules=("efficientnet",), family="EfficientNet",
+        contract="raw", builtin_flag="always",
+        builtin_layers="Rescaling(1/255) + Normalization (ImageNet statistics)", default_size=600,
+        min_size=32, keras3=True, keras2=True, layer_count=813, bn_layers=163, layer_count_keras2=813,
+        bn_layers_keras2=163,
+        imagenet_extra_layers=1,
+    ),
+    # keras-facts §1.2, e6.out: B variants normalise torch-style, S/M/L rescale to [-1, 1]
+    AppEntry(
+        name="EfficientNetV2B0", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=270, bn_layers=59,
+        layer_count_keras2=270, bn_layers_keras2=59,
+    ),
+    AppEntry(
+        name="EfficientNetV2B1", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=240, min_size=32,
+        keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=334, bn_layers=73,
+        layer_count_keras2=334, bn_layers_keras2=73,
+    ),
+    AppEntry(
+        name="EfficientNetV2B2", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=260, min_size=32,
+        keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=349, bn_layers=76,
+        layer_count_keras2=349, bn_layers_keras2=76,
+    ),
+    AppEntry(
+        name="EfficientNetV2B3", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=300, min_size=32,
+        keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=409, bn_layers=88,
+        layer_count_keras2=409, bn_layers_keras2=88,
+    ),
+    AppEntry(
+        name="EfficientNetV2S", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="tf", builtin_layers="Rescaling(1/128, offset=-1)", default_size=384,
+        min_size=32, keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=513,
+        bn_layers=110, layer_count_keras2=513, bn_layers_keras2=110,
+    ),
+    AppEntry(
+        name="EfficientNetV2M", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="tf", builtin_layers="Rescaling(1/128, offset=-1)", default_size=480,
+        min_size=32, keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=740,
+        bn_layers=157, layer_count_keras2=740, bn_layers_keras2=157,
+    ),
+    AppEntry(
+        name="EfficientNetV2L", module="efficientnet_v2", modules=("efficientnet_v2",),
+        family="EfficientNetV2", contract="raw", builtin_flag="include_preprocessing",
+        contract_without_builtin="tf", builtin_layers="Rescaling(1/128, offset=-1)", default_size=480,
+        min_size=32, keras3=True, keras2=True, custom_name_raises_keras3=True, layer_count=1028,
+        bn_layers=217, layer_count_keras2=1028, bn_layers_keras2=217,
+    ),
+    # keras-facts §1.2 ConvNeXt: include_preprocessing=True is the (undocumented) default
+    AppEntry(
+        name="ConvNeXtTiny", module="convnext", modules=("convnext",), family="ConvNeXt", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Normalization(ImageNet mean/std scaled to [0, 255])", default_size=224, min_size=32,
+        keras3=True, keras2=True, layer_count=133, bn_layers=0, layer_count_keras2=151, bn_layers_keras2=0,
+    ),
+    AppEntry(
+        name="ConvNeXtSmall", module="convnext", modules=("convnext",), family="ConvNeXt", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Normalization(ImageNet mean/std scaled to [0, 255])", default_size=224, min_size=32,
+        keras3=True, keras2=True, layer_count=259, bn_layers=0, layer_count_keras2=295, bn_layers_keras2=0,
+    ),
+    AppEntry(
+        name="ConvNeXtBase", module="convnext", modules=("convnext",), family="ConvNeXt", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Normalization(ImageNet mean/std scaled to [0, 255])", default_size=224, min_size=32,
+        keras3=True, keras2=True, layer_count=259, bn_layers=0, layer_count_keras2=295, bn_layers_keras2=0,
+    ),
+    AppEntry(
+        name="ConvNeXtLarge", module="convnext", modules=("convnext",), family="ConvNeXt", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Normalization(ImageNet mean/std scaled to [0, 255])", default_size=224, min_size=32,
+        keras3=True, keras2=True, layer_count=259, bn_layers=0, layer_count_keras2=295, bn_layers_keras2=0,
+    ),
+    AppEntry(
+        name="ConvNeXtXLarge", module="convnext", modules=("convnext",), family="ConvNeXt", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Normalization(ImageNet mean/std scaled to [0, 255])", default_size=224, min_size=32,
+        keras3=True, keras2=True, layer_count=259, bn_layers=0, layer_count_keras2=295, bn_layers_keras2=0,
+    ),
+    # keras-facts §1.2 ResNetRS (tf_keras only): weight_sizes are the `imagenet-i{size}` variants (TFK resnet_rs.py:70-78); any size >= 32 loads them without a warning
+    AppEntry(
+        name="ResNetRS50", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(160,), keras3=False, keras2=True, layer_count=271, bn_layers=56,
+        layer_count_keras2=271, bn_layers_keras2=56,
+    ),
+    AppEntry(
+        name="ResNetRS101", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(160, 192), keras3=False, keras2=True, layer_count=526, bn_layers=107,
+        layer_count_keras2=526, bn_layers_keras2=107,
+    ),
+    AppEntry(
+        name="ResNetRS152", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(192, 224, 256), keras3=False, keras2=True, layer_count=781, bn_layers=158,
+        layer_count_keras2=781, bn_layers_keras2=158,
+    ),
+    AppEntry(
+        name="ResNetRS200", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(256,), keras3=False, keras2=True, layer_count=1087, bn_layers=206,
+        layer_count_keras2=1087, bn_layers_keras2=206,
+    ),
+    AppEntry(
+        name="ResNetRS270", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(256,), keras3=False, keras2=True, layer_count=1471, bn_layers=278,
+        layer_count_keras2=1471, bn_layers_keras2=278,
+    ),
+    AppEntry(
+        name="ResNetRS350", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(256, 320), keras3=False, keras2=True, layer_count=1887, bn_layers=356,
+        layer_count_keras2=1887, bn_layers_keras2=356,
+    ),
+    AppEntry(
+        name="ResNetRS420", module="resnet_rs", modules=("resnet_rs",), family="ResNetRS", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="torch",
+        builtin_layers="Rescaling(1/255) + Normalization(ImageNet mean/std)", default_size=224, min_size=32,
+        weight_sizes=(320,), keras3=False, keras2=True, layer_count=2255, bn_layers=425,
+        layer_count_keras2=2255, bn_layers_keras2=425,
+    ),
+    # keras-facts §1.2 RegNet (tf_keras only): the net itself expects [0, 1]
+    AppEntry(
+        name="RegNetX002", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=143, bn_layers=44, layer_count_keras2=143, bn_layers_keras2=44,
+    ),
+    AppEntry(
+        name="RegNetX004", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=233, bn_layers=71, layer_count_keras2=233, bn_layers_keras2=71,
+    ),
+    AppEntry(
+        name="RegNetX006", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=173, bn_layers=53, layer_count_keras2=173, bn_layers_keras2=53,
+    ),
+    AppEntry(
+        name="RegNetX008", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=173, bn_layers=53, layer_count_keras2=173, bn_layers_keras2=53,
+    ),
+    AppEntry(
+        name="RegNetX016", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=193, bn_layers=59, layer_count_keras2=193, bn_layers_keras2=59,
+    ),
+    AppEntry(
+        name="RegNetX032", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=263, bn_layers=80, layer_count_keras2=263, bn_layers_keras2=80,
+    ),
+    AppEntry(
+        name="RegNetX040", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=243, bn_layers=74, layer_count_keras2=243, bn_layers_keras2=74,
+    ),
+    AppEntry(
+        name="RegNetX064", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=183, bn_layers=56, layer_count_keras2=183, bn_layers_keras2=56,
+    ),
+    AppEntry(
+        name="RegNetX080", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=243, bn_layers=74, layer_count_keras2=243, bn_layers_keras2=74,
+    ),
+    AppEntry(
+        name="RegNetX120", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=203, bn_layers=62, layer_count_keras2=203, bn_layers_keras2=62,
+    ),
+    AppEntry(
+        name="RegNetX160", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=233, bn_layers=71, layer_count_keras2=233, bn_layers_keras2=71,
+    ),
+    AppEntry(
+        name="RegNetX320", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=243, bn_layers=74, layer_count_keras2=243, bn_layers_keras2=74,
+    ),
+    AppEntry(
+        name="RegNetY002", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=195, bn_layers=44, layer_count_keras2=195, bn_layers_keras2=44,
+    ),
+    AppEntry(
+        name="RegNetY004", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=237, bn_layers=53, layer_count_keras2=237, bn_layers_keras2=53,
+    ),
+    AppEntry(
+        name="RegNetY006", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=223, bn_layers=50, layer_count_keras2=223, bn_layers_keras2=50,
+    ),
+    AppEntry(
+        name="RegNetY008", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=209, bn_layers=47, layer_count_keras2=209, bn_layers_keras2=47,
+    ),
+    AppEntry(
+        name="RegNetY016", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=391, bn_layers=86, layer_count_keras2=391, bn_layers_keras2=86,
+    ),
+    AppEntry(
+        name="RegNetY032", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=307, bn_layers=68, layer_count_keras2=307, bn_layers_keras2=68,
+    ),
+    AppEntry(
+        name="RegNetY040", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=321, bn_layers=71, layer_count_keras2=321, bn_layers_keras2=71,
+    ),
+    AppEntry(
+        name="RegNetY064", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=363, bn_layers=80, layer_count_keras2=363, bn_layers_keras2=80,
+    ),
+    AppEntry(
+        name="RegNetY080", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=251, bn_layers=56, layer_count_keras2=251, bn_layers_keras2=56,
+    ),
+    AppEntry(
+        name="RegNetY120", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=279, bn_layers=62, layer_count_keras2=279, bn_layers_keras2=62,
+    ),
+    AppEntry(
+        name="RegNetY160", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=265, bn_layers=59, layer_count_keras2=265, bn_layers_keras2=59,
+    ),
+    AppEntry(
+        name="RegNetY320", module="regnet", modules=("regnet",), family="RegNet", contract="raw",
+        builtin_flag="include_preprocessing", contract_without_builtin="unit",
+        builtin_layers="Rescaling(1/255)", default_size=224, min_size=32, keras3=False, keras2=True,
+        layer_count=293, bn_layers=65, layer_count_keras2=293, bn_layers_keras2=65,
+    ),
+)
+
+
+
+# --------------------------------------------------------------------------------------------------
+# Hub models (keras-facts §4).
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HubEntry:
+    """A pretrained-model loader outside keras.applications."""
+
+    key: str  # stable id
+    # Canonical call path suffix matched by `hub_lookup`, e.g. "ImageClassifier.from_preset" matches
+    # keras_hub.models.ImageClassifier.from_preset and keras_hub.models.ResNetImageClassifier.from_preset.
+    call_suffix: str
+    package: str  # top-level package the call lives in
+    contract: str  # CONTRACTS key for the data the user feeds
+    contract_note: str  # where that contract holds, for messages
+    trainable_default: bool | None  # None: not a constructor argument
+    keras3_layer: bool  # is the object a keras 3 Layer (usable in keras.Sequential / keras.Model)?
+
+
+HUB_MODELS: tuple[HubEntry, ...] = (
+    # TFD hub/common_saved_model_apis/images.md:143-147 ([0, 1] float RGB); keras_layer.py:134-137
+    # (trainable=False default, e11.out); keras_layer.py:26-31: subclasses tf_keras when tf.keras is Keras 3,
+    # so keras.Sequential rejects it (e11.out).
+    HubEntry(
+        key="tfhub_keras_layer",
+        call_suffix="hub.KerasLayer",
+        package="tensorflow_hub",
+        contract="unit",
+        contract_note="image modules take float32 RGB in [0, 1]",
+        trainable_default=False,
+        keras3_layer=False,
+    ),
+    # KH utils/preset_utils.py:640-657, utils/pipeline_model.py:148-166: the preset preprocessor runs inside
+    # fit/predict/evaluate, so that data must be raw [0, 255]; calling the model directly gets none.
+    HubEntry(
+        key="keras_hub_image_classifier",
+        call_suffix="ImageClassifier.from_preset",
+        package="keras_hub",
+        contract="raw",
+        contract_note=(
+            "fit/predict/evaluate apply the preset's ImageConverter; calling the model or its backbone "
+            "directly does not (contract 'preset' there)"
+        ),
+        trainable_default=None,
+        keras3_layer=True,
+    ),
+    # KH models/image_classifier.py:138-139: the backbone graph has no preprocessing.
+    HubEntry(
+        key="keras_hub_backbone",
+        call_suffix="Backbone.from_preset",
+        package="keras_hub",
+        contract="preset",
+        contract_note="no preprocessing; scale with keras_hub.layers.ImageConverter.from_preset(preset)",
+        trainable_default=None,
+        keras3_layer=True,
+    ),
+)
+
+
+def hub_lookup(path: str) -> HubEntry | None:
+    """The HubEntry for a dotted call path such as "tensorflow_hub.KerasLayer",
+    "hub.KerasLayer" or "keras_hub.models.ResNetImageClassifier.from_preset"."""
+    parts = path.split(".")
+    if parts[0] == "tensorflow_hub":
+        parts[0] = "hub"
+    if parts[0] == "keras_nlp":  # keras_hub's former name still re-exports the vision models
+        parts[0] = "keras_hub"
+    dotted = ".".join(parts)
+    for entry in HUB_MODELS:
+        suffix = entry.call_suffix
+        if entry.package == "tensorflow_hub":
+            if dotted == suffix:
+                return entry
+        elif parts[0] == "keras_hub" and (dotted.endswith("." + suffix) or dotted.endswith(suffix)):
+            return entry
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Lookups.
+# --------------------------------------------------------------------------------------------------
+
+_BY_NAME: dict[str, AppEntry] = {e.name: e for e in APPLICATIONS}
+
+# Prefixes under which keras.applications is reachable; stripped before looking up.
+_APPLICATION_PREFIXES = (
+    "keras.applications.",
+    "tf.keras.applications.",
+    "tensorflow.keras.applications.",
+    "tf_keras.applications.",
+    "applications.",
+)
+
+
+def _split(name: str) -> tuple[str | None, str] | None:
+    """(submodule or None, constructor) for a dotted path, or None when it cannot name an application."""
+    for prefix in _APPLICATION_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    parts = name.split(".")
+    if len(parts) == 1:
+        return None, parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return None
+
+
+def lookup_loose(name: str) -> AppEntry | None:
+    """The entry the user meant, ignoring whether the submodule really exports it
+    ("mobilenet_v3.MobileNetV3Small" -> MobileNetV3Small). The submodule must still be a known one."""
+    split = _split(name)
+    if split is None:
+        return None
+    module, ctor = split
+    if module is not None and module not in PREPROCESS_MODES:
+        return None
+    return _BY_NAME.get(ctor)
+
+
+def lookup(name: str) -> AppEntry | None:
+    """The entry for "MobileNetV2", "mobilenet_v2.MobileNetV2", "keras.applications.MobileNetV2" or
+    "keras.applications.mobilenet_v2.MobileNetV2"; None when that path does not exist in any flavour
+    (e.g. "mobilenet_v3.MobileNetV3Small", "resnet50.ResNet101": keras-facts §1.2, e8.out)."""
+    split = _split(name)
+    if split is None:
+        return None
+    module, ctor = split
+    entry = _BY_NAME.get(ctor)
+    if entry is None or (module is not None and module not in entry.modules):
+        return None
+    return entry
+
+
+def exists_in(entry_or_path: AppEntry | str, flavour: str) -> bool:
+    """Whether the entry (or dotted path, as accepted by `lookup`) exists in "keras3" or "keras2"."""
+    entry = lookup(entry_or_path) if isinstance(entry_or_path, str) else entry_or_path
+    return entry is not None and entry.exists_in(flavour)
+
+
+def preprocess_mode(module: str) -> str | None:
+    """"caffe" | "tf" | "torch" | "passthrough" for a submodule ("mobilenet_v2"), its dotted path
+    ("keras.applications.mobilenet_v2") or its function ("...mobilenet_v2.preprocess_input")."""
+    parts = module.split(".")
+    if parts[-1] == "preprocess_input":
+        parts = parts[:-1]
+    return PREPROCESS_MODES.get(parts[-1]) if parts else None
+
+
+def module_exists_in(module: str, flavour: str) -> bool:
+    return module in PREPROCESS_MODES and (flavour == "keras2" or module not in KERAS2_ONLY_MODULES)
+
+
+def contract_of(entry: AppEntry, include_preprocessing: bool | None = None) -> str:
+    """The CONTRACTS key the model input expects given the constructor's `include_preprocessing`
+    keyword (None: not passed, i.e. the default True). EfficientNetB* ignore it (no such argument)."""
+    if entry.builtin_flag == "include_preprocessing" and include_preprocessing is False:
+        return entry.contract_without_builtin or entry.contract
+    return entry.contract
+
+
+def weights_size_ok(entry: AppEntry, size: int | tuple[int | None, int | None] | None,
+                    include_top: bool = False) -> bool:
+    """Whether imagenet weights load for this input size without a warning or an error.
+
+    `size` is the square side, an (height, width) pair, or None for a dynamic shape (input_shape=None).
+    keras-facts §1.2 and the obtain_input_shape checks listed under its Notes (e7.out).
+    """
+    if isinstance(size, tuple):
+        h, w = size
+        size = h if (h is not None and h == w) else None if (h is None or w is None) else -1
+    if size is None:
+        # Dynamic shape: MobileNet* warn and load the default weights; NASNet raises; include_top=True raises.
+        return entry.size_mismatch_behaviour is None and not include_top
+    if size == -1:  # non-square
+        return entry.weight_sizes is None and not include_top
+    if size < entry.min_size:
+        return False
+    if entry.size_mismatch_behaviour == "warning_loads_default":
+        return size in (entry.weight_sizes or (entry.default_size,))
+    if include_top:
+        return size == entry.default_size
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Documentation (docs/applications.md embeds this table; tests/test_knowledge.py keeps them equal).
+# --------------------------------------------------------------------------------------------------
+
+
+def render_markdown_table() -> str:
+    """The knowledge base as a markdown table, one row per application."""
+    header = (
+        "| name | module(s) | contract | built-in preprocessing | without built-in | default size | min size "
+        "| imagenet weight sizes | Keras 3 | Keras 2 | layers (K3 / tf_keras) | BN layers |"
+    )
+    rule = "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    lines = [header, rule]
+    for e in APPLICATIONS:
+        modules = ", ".join(f"`{m}`" for m in e.modules) or f"(none; `{e.module}` has preprocess_input)"
+        builtin = "always" if e.builtin_flag == "always" else (
+            "`include_preprocessing=True`" if e.builtin_flag else "no"
+        )
+        sizes = "any" if e.weight_sizes is None else ", ".join(str(s) for s in e.weight_sizes)
+        if e.size_mismatch_behaviour == "warning_loads_default":
+            sizes += " (else warning, default loaded)"
+        elif e.size_mismatch_behaviour == "static_shape_required":
+            sizes += " (static shape)"
+        k3_layers = str(e.layer_count) if e.keras3 else "-"
+        k3_bn = str(e.bn_layers) if e.keras3 else "-"
+        lines.append(
+            f"| {e.name} | {modules} | {e.contract} | {builtin} | {e.contract_without_builtin or '-'} "
+            f"| {e.default_size} | {e.min_size} | {sizes} | {'yes' if e.keras3 else 'no'} "
+            f"| {'yes' if e.keras2 else 'no'} | {k3_layers} / {e.layer_count_keras2} "
+            f"| {k3_bn} / {e.bn_layers_keras2} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,163 @@
+"""`# noqa` comments with flake8 semantics, the file-level `# tllint: noqa`, and TL001.
+
+Comments are found with tokenize so that `"# noqa"` inside a string never counts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from tllint.finding import Finding
+
+# flake8's form: `# noqa` alone is blanket; `# noqa: A1,B2` or `# noqa:A1 B2` lists codes.
+# A bare `TL` or `TL2` is accepted as a prefix, as the codes tllint uses all start with TL.
+NOQA = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>(?:(?:TL\d*|[A-Z]+[0-9]+)(?:[,\s]+|$))+))?",
+    re.IGNORECASE,
+)
+CODE = re.compile(r"TL\d*|[A-Z]+[0-9]+", re.IGNORECASE)
+FILE_NOQA = re.compile(r"#\s*tllint\s*:\s*noqa\b", re.IGNORECASE)
+FILE_NOQA_LINES = 5
+# Positions of the tool's own codes are not comments the author could have meant to cover.
+UNSUPPRESSIBLE = frozenset({"TL000"})
+
+
+@dataclass
+class Directive:
+    line: int
+    column: int  # 1-based column of the `#`
+    codes: tuple[str, ...] | None  # None: blanket
+    used: set[str] = field(default_factory=set)
+    # Physical lines the directive covers: the whole logical line it ends (flake8 does this).
+    lines: range = range(0)
+
+
+@dataclass
+class NoqaMap:
+    directives: list[Directive]
+    by_line: dict[int, list[Directive]]
+
+    def suppresses(self, finding: Finding) -> bool:
+        if finding.code in UNSUPPRESSIBLE:
+            return False
+        for directive in self.by_line.get(finding.line, ()):
+            if directive.codes is None:
+                return True
+            for code in directive.codes:
+                if finding.code.startswith(code):
+                    directive.used.add(code)
+                    return True
+        return False
+
+
+def _comments(source: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """(line, col0, text) of each comment and the (first, last) line of each logical line."""
+    comments: list[tuple[int, int, str]] = []
+    logical: list[tuple[int, int]] = []
+    start: int | None = None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.append((tok.start[0], tok.start[1], tok.string))
+            if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
+                continue
+            if tok.type == tokenize.NEWLINE or tok.type == tokenize.ENDMARKER:
+                if start is not None:
+                    logical.append((start, tok.start[0]))
+                start = None
+                continue
+            if start is None:
+                start = tok.start[0]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        # Unparsable file: a best-effort scan of the text after a `#` that is not in quotes.
+        comments = []
+        for number, text in enumerate(source.splitlines(), 1):
+            col = _naive_comment_column(text)
+            if col is not None:
+                comments.append((number, col, text[col:]))
+        logical = []
+    return comments, logical
+
+
+def _naive_comment_column(text: str) -> int | None:
+    quote = None
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return index
+    return None
+
+
+def parse_noqa(source: str) -> NoqaMap:
+    comments, logical = _comments(source)
+    span_of: dict[int, range] = {}
+    for first, last in logical:
+        if last > first:
+            for line in range(first, last + 1):
+                span_of[line] = range(first, last + 1)
+    directives: list[Directive] = []
+    by_line: dict[int, list[Directive]] = {}
+    for line, col0, text in comments:
+        match = NOQA.search(text)
+        if match is None:
+            continue
+        codes_text = match.group("codes")
+        codes = tuple(c.upper() for c in CODE.findall(codes_text)) if codes_text else None
+        directive = Directive(line, col0 + match.start() + 1, codes, lines=span_of.get(line, range(line, line + 1)))
+        directives.append(directive)
+        for covered in directive.lines:
+            by_line.setdefault(covered, []).append(directive)
+    return NoqaMap(directives, by_line)
+
+
+def file_is_skipped(source: str) -> bool:
+    """`# tllint: noqa` in the first lines, or on a comment-only line before the first statement."""
+    lines = source.splitlines()
+    for number, text in enumerate(lines, 1):
+        stripped = text.strip()
+        comment_only = stripped.startswith("#")
+        if number <= FILE_NOQA_LINES:
+            if comment_only and FILE_NOQA.search(stripped):
+                return True
+            continue
+        if not stripped:
+            continue
+        if not comment_only:
+            return False
+        if FILE_NOQA.search(stripped):
+            return True
+    return False
+
+
+def apply_noqa(findings: list[Finding], source: str, *, report_unused: bool, path: str) -> list[Finding]:
+    """Findings left after the line directives, plus TL001 for TL codes that suppressed nothing."""
+    noqa = parse_noqa(source)
+    if not noqa.directives:
+        return findings
+    kept = [f for f in findings if not noqa.suppresses(f)]
+    if report_unused:
+        kept.extend(unused_noqa_findings(noqa, path))
+    return kept
+
+
+def unused_noqa_findings(noqa: NoqaMap, path: str) -> list[Finding]:
+    from tllint.analysis import tool_finding
+
+    out = []
+    for directive in noqa.directives:
+        if directive.codes is None:
+            continue
+        unused = [c for c in directive.codes if c.startswith("TL") and c not in directive.used]
+        if unused:
+            finding = tool_finding(
+                "TL001", f"unused `noqa` directive (unused: {', '.join(unused)})", path, directive.line, directive.column
+            )
+            out.append(finding)
+    return out

@@ -1,0 +1,168 @@
+"""Lint files and texts: read, pre-filter, analyse, then select, per-file-ignores and noqa.
+
+Imports stay light on purpose: the CLI's start-up time is this module's import time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import importlib
+import io
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tllint.analysis import analyze_source, might_involve_keras, tool_finding
+from tllint.discovery import Target
+from tllint.finding import Finding
+from tllint.noqa import apply_noqa, file_is_skipped
+from tllint.selection import code_matches_any, enabled_codes, per_file_ignored
+from tllint.settings import Settings
+
+TOOL_ONLY = frozenset({"TL000", "TL001", "TL999"})
+BINARY_SNIFF = 8192
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    # One message per file that could not be read or decoded (each is also a TL000 finding).
+    errors: list[str] = field(default_factory=list)
+    # Display paths of the files that could not be read or decoded.
+    unreadable: set[str] = field(default_factory=set)
+    # Display paths of every file checked, in order (JUnit lists passing files too).
+    files: list[str] = field(default_factory=list)
+    # Text of files with findings: --show-source and baseline fingerprints need their lines.
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+class Unreadable(Exception):
+    """A file's bytes cannot become text; the message says why, the position where."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def decode_source(data: bytes) -> str:
+    """Bytes to text the way Python reads a module: BOM, PEP 263 cookie, else UTF-8."""
+    if b"\0" in data[:BINARY_SNIFF]:
+        raise Unreadable("binary file (contains NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise Unreadable(f"cannot decode: {exc.msg if hasattr(exc, 'msg') else exc}", exc.lineno or 1) from None
+    try:
+        codecs.lookup(encoding)
+        text = data.decode(encoding)
+    except LookupError:
+        raise Unreadable(f"cannot decode: unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise Unreadable(f"cannot decode as {encoding}: invalid byte 0x{data[exc.start]:02x}", line, column) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def read_source(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise Unreadable("cannot read: is a directory") from None
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    return decode_source(data)
+
+
+def _notebook_linter() -> Callable | None:
+    # The notebook reader is optional and lands separately; without it notebooks are skipped.
+    try:
+        module = importlib.import_module("tllint.notebook")
+    except ImportError:
+        return None
+    return getattr(module, "lint_notebook", None)
+
+
+class Linter:
+    """One run's shared state: settings and the enabled codes, computed once."""
+
+    def __init__(self, settings: Settings, enabled: set[str] | None = None) -> None:
+        self.settings = settings
+        self.enabled = enabled if enabled is not None else enabled_codes(settings)
+        self.rule_codes = self.enabled - TOOL_ONLY
+        self._notebook: Callable | None | bool = False
+
+    def keep(self, finding: Finding, ignored: tuple[str, ...]) -> bool:
+        return finding.code in self.enabled and not code_matches_any(finding.code, ignored)
+
+    def lint_text(self, text: str, display: str, *, path: Path | str | None = None, project=None) -> list[Finding]:
+        """Findings for one Python text, with selection, per-file-ignores and noqa applied."""
+        if file_is_skipped(text) or not might_involve_keras(text):
+            return []
+        ignored = per_file_ignored(self.settings, path if path is not None else display)
+        findings = analyze_source(text, display, self.settings, enabled=self.rule_codes, project=project)
+        findings = apply_noqa(findings, text, report_unused="TL001" in self.enabled, path=display)
+        findings = [f for f in findings if self.keep(f, ignored)]
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def lint_target(self, target: Target, result: RunResult) -> None:
+        if target.is_notebook and self.notebook_linter() is None:
+            return
+        result.files_checked += 1
+        result.files.append(target.display)
+        ignored = per_file_ignored(self.settings, target.path)
+        try:
+            text = read_source(target.path)
+        except Unreadable as exc:
+            result.errors.append(f"{target.display}: {exc}")
+            result.unreadable.add(target.display)
+            finding = tool_finding("TL000", str(exc), target.display, exc.line, exc.column)
+            if self.keep(finding, ignored):
+                result.findings.append(finding)
+            return
+        if target.is_notebook:
+            findings = self._lint_notebook(target, text)
+            findings = [f for f in findings if self.keep(f, ignored)]
+        else:
+            findings = self.lint_text(text, target.display, path=target.path)
+        if findings:
+            result.sources[target.display] = text
+            result.findings.extend(findings)
+
+    def notebook_linter(self) -> Callable | None:
+        if self._notebook is False:
+            self._notebook = _notebook_linter()
+        return self._notebook  # type: ignore[return-value]
+
+    def _lint_notebook(self, target: Target, text: str) -> list[Finding]:
+        lint_notebook = self.notebook_linter()
+        if lint_notebook is None:
+            return []
+        try:
+            return list(lint_notebook(target.display, text, self.settings, self.rule_codes | (self.enabled & TOOL_ONLY)))
+        except Exception as exc:  # noqa: BLE001 - one notebook must never stop the run
+            hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            return [tool_finding("TL999", f"internal error while reading this notebook ({hint}); please report it", target.display)]
+
+
+def lint_paths(targets: Iterable[Target], settings: Settings, *, enabled: set[str] | None = None) -> RunResult:
+    """Lint every target; the findings come back sorted by path, cell, line, column.
+
+    Reserved: parallel jobs, the cache and per-file timeouts wrap this loop (another module).
+    """
+    linter = Linter(settings, enabled)
+    result = RunResult()
+    for target in targets:
+        linter.lint_target(target, result)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def lint_text(text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None) -> list[Finding]:
+    """Findings for one text (stdin, the language server, the flake8 plugin)."""
+    return Linter(settings or Settings(), enabled).lint_text(text, display_path)

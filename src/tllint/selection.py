@@ -1,0 +1,84 @@
+"""Which codes a run reports: select / extend-select / ignore with ruff's prefix semantics."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path, PurePath
+from typing import Iterable
+
+from tllint.rules import registry
+from tllint.settings import Settings
+
+
+def matches(selector: str, code: str) -> bool:
+    return selector == "ALL" or code.startswith(selector)
+
+
+def specificity(selector: str) -> int:
+    return -1 if selector == "ALL" else len(selector)
+
+
+def enabled_codes(settings: Settings, codes: Iterable[str] | None = None) -> set[str]:
+    """Codes that are on. The most specific matching selector decides; on a tie ignore wins.
+
+    Without `select`, the default-enabled codes form the base (TL001 is off by default), and
+    only an explicit selector turns a default-off code on.
+    """
+    infos = registry()
+    all_codes = list(codes) if codes is not None else list(infos)
+    enabling = settings.select + settings.extend_select
+    enabled = set()
+    for code in all_codes:
+        best_on = max((specificity(s) for s in enabling if matches(s, code)), default=None)
+        best_off = max((specificity(s) for s in settings.ignore if matches(s, code)), default=None)
+        if best_off is not None and (best_on is None or best_off >= best_on):
+            continue
+        if best_on is not None:
+            enabled.add(code)
+        elif not settings.select:
+            info = infos.get(code)
+            if info is not None and info.default_enabled:
+                enabled.add(code)
+    return enabled
+
+
+def code_matches_any(code: str, selectors: Iterable[str]) -> bool:
+    return any(matches(s, code) for s in selectors)
+
+
+def relative_posix(path: str | Path, root: Path | None) -> str:
+    """`path` relative to `root` (the config folder) in forward slashes, else as it is."""
+    p = Path(path)
+    if root is not None:
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return PurePath(path).as_posix()
+
+
+def path_matches(pattern: str, path: str | Path, root: Path | None) -> bool:
+    """Glob match as ruff does it: against the path relative to the config root, and the basename."""
+    rel = relative_posix(path, root)
+    name = PurePath(rel).name
+    pattern = pattern.rstrip("/")
+    candidates = {pattern}
+    if pattern.startswith("**/"):
+        candidates.add(pattern[3:])
+    if pattern.startswith("./"):
+        candidates.add(pattern[2:])
+    for pat in candidates:
+        if fnmatch.fnmatchcase(rel, pat) or ("/" not in pat and fnmatch.fnmatchcase(name, pat)):
+            return True
+        # A folder pattern covers everything below it.
+        if fnmatch.fnmatchcase(rel, pat + "/*"):
+            return True
+    return False
+
+
+def per_file_ignored(settings: Settings, path: str | Path) -> tuple[str, ...]:
+    out: list[str] = []
+    for pattern, codes in settings.per_file_ignores.items():
+        if path_matches(pattern, path, settings.config_root or Path.cwd()):
+            out.extend(codes)
+    return tuple(out)
