@@ -263,6 +263,20 @@ def test_layer_counts_match_measurements():
         assert e.bn_layers == primary["bn_layers"], e.name
 
 
+def test_layers_in_variants():
+    # tools/layer_count_variants.out
+    assert entry("EfficientNetV2B0").layers_in("keras3", include_preprocessing=False) == 268
+    assert entry("EfficientNetV2S").layers_in("keras2", include_preprocessing=False) == 512
+    assert entry("ConvNeXtTiny").layers_in("keras3", include_preprocessing=False) == 132
+    assert entry("ConvNeXtTiny").layers_in("keras2", include_preprocessing=False) == 150
+    assert entry("MobileNetV3Small").layers_in("keras2", include_preprocessing=False) == 228
+    assert entry("ResNetRS50").layers_in("keras2", include_preprocessing=False) == 269
+    assert entry("RegNetX002").layers_in("keras2", include_preprocessing=False) == 142
+    assert entry("EfficientNetB0").layers_in("keras3", include_preprocessing=False) == 237  # no such switch
+    for e in APPLICATIONS:
+        assert (e.builtin_layer_count > 0) == (e.builtin_flag is not None), e.name
+
+
 def test_mobilenetv2_layer_count_is_small():
     # The example: base.layers[:-300] on MobileNetV2 slices everything away.
     assert 150 <= entry("MobileNetV2").layer_count < 300

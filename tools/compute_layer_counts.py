@@ -63,13 +63,13 @@ def measure(flavour: str) -> dict:
         keras.backend.clear_session()
         t = time.time()
         model = getattr(keras.applications, name)(weights=None, include_top=False, input_shape=(size, size, 3))
-        top_bn = sum(type(l).__name__ == "BatchNormalization" for l in model.layers)
-        all_bn = sum(type(l).__name__ == "BatchNormalization" for l in list(_walk(model))[1:])
+        top_bn = sum(type(layer).__name__ == "BatchNormalization" for layer in model.layers)
+        all_bn = sum(type(layer).__name__ == "BatchNormalization" for layer in list(_walk(model))[1:])
         out[name] = {
             "layers": len(model.layers),
             "bn_layers": top_bn,
             "bn_layers_nested": all_bn,
-            "first_layers": [type(l).__name__ for l in model.layers[:3]],
+            "first_layers": [type(layer).__name__ for layer in model.layers[:3]],
         }
         print(f"{flavour} {name}: {out[name]} ({time.time() - t:.1f}s)", file=sys.stderr, flush=True)
         del model
@@ -130,7 +130,7 @@ def variants(flavour: str) -> None:
     keras.Model.load_weights = lambda self, *a, **k: None
     apps = keras.applications
     m = apps.EfficientNetB0(weights="imagenet", include_top=False, input_shape=(224, 224, 3))
-    print(flavour, "EfficientNetB0 weights=imagenet:", len(m.layers), [type(l).__name__ for l in m.layers[:4]])
+    print(flavour, "EfficientNetB0 weights=imagenet:", len(m.layers), [type(layer).__name__ for layer in m.layers[:4]])
     for name in ("MobileNetV3Small", "EfficientNetV2B0", "EfficientNetV2S", "ConvNeXtTiny") + (
         ("ResNetRS50", "RegNetX002") if flavour == "keras2" else ()
     ):

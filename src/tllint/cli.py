@@ -188,7 +188,8 @@ def write_report(args: argparse.Namespace, findings, result) -> None:
     from tllint.formats import Context, render
 
     if args.output_file:
-        context = Context(files=result.files, sources=result.sources, color=args.color == "always", show_source=args.show_source)
+        # A report file is read by tools, never a terminal: no colour even with --color always.
+        context = Context(files=result.files, sources=result.sources, color=False, show_source=args.show_source)
         text = statistics(findings, args.format) if args.statistics else render(args.format, findings, context)
         try:
             Path(args.output_file).write_text(text, encoding="utf-8")
@@ -228,9 +229,9 @@ def summary(findings, result, hidden: int = 0) -> str:
         notes.append(f"{_plural(len(unreadable), 'file')} unreadable")
     if hidden:
         notes.append(f"{hidden} hidden by baseline")
-    tail = f" ({', '.join(notes)})" if notes else ""
     if not findings:
-        return f"All checks passed ({_plural(result.files_checked, 'file')}){tail}."
+        return f"All checks passed ({', '.join([_plural(result.files_checked, 'file'), *notes])})."
+    tail = f" ({', '.join(notes)})" if notes else ""
     files = len({f.path for f in findings})
     return f"Found {_plural(len(findings), 'finding')} in {_plural(files, 'file')}{tail}."
 

@@ -42,7 +42,7 @@ def display_path(path: Path, cwd: Path) -> str:
 def is_excluded(path: Path, settings: Settings, cwd: Path) -> bool:
     root = settings.config_root or cwd
     for pattern in (*settings.exclude, *settings.extend_exclude):
-        if path_matches(pattern, path, root):
+        if path_matches(pattern, path, root, below=False):
             return True
     return False
 

@@ -57,8 +57,12 @@ def relative_posix(path: str | Path, root: Path | None) -> str:
     return PurePath(path).as_posix()
 
 
-def path_matches(pattern: str, path: str | Path, root: Path | None) -> bool:
-    """Glob match as ruff does it: against the path relative to the config root, and the basename."""
+def path_matches(pattern: str, path: str | Path, root: Path | None, *, below: bool = True) -> bool:
+    """Glob match as ruff does it: against the path relative to the config root, and the basename.
+
+    `below`: a pattern naming a folder also matches everything inside it (the walk in
+    discovery prunes folder by folder instead, so a folder given explicitly is still walked).
+    """
     rel = relative_posix(path, root)
     name = PurePath(rel).name
     pattern = pattern.rstrip("/")
@@ -71,7 +75,7 @@ def path_matches(pattern: str, path: str | Path, root: Path | None) -> bool:
         if fnmatch.fnmatchcase(rel, pat) or ("/" not in pat and fnmatch.fnmatchcase(name, pat)):
             return True
         # A folder pattern covers everything below it.
-        if fnmatch.fnmatchcase(rel, pat + "/*"):
+        if below and fnmatch.fnmatchcase(rel, pat + "/*"):
             return True
     return False
 
