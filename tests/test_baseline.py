@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_support import fake_rules, run_cli, write  # noqa: F401 - fixtures
+
+pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
+from cli_support import write
 
 from tllint.baseline import fingerprints
 from tllint.finding import Finding
 
 OLD = "import keras\nbase = fire_tl201()\nlr = fire_tl204()\n"
+
+pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
 
 
 @pytest.fixture

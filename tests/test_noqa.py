@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from cli_support import fake_rules  # noqa: F401 - fixture
+
+pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
 
 from tllint.noqa import file_is_skipped, parse_noqa
 from tllint.runner import lint_text
 from tllint.settings import Settings
+
+pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
 
 
 def codes(text: str, settings: Settings | None = None) -> list[tuple[int, str]]:
@@ -98,3 +101,28 @@ def test_tl000_is_not_hidden_by_a_line_noqa(fake_rules):
 def test_parse_noqa_on_untokenizable_source_falls_back_to_text():
     noqa = parse_noqa('x = "a # b"  # noqa: TL101\ndef (:\n  """\n')
     assert [(d.line, d.codes) for d in noqa.directives] == [(1, ("TL101",))]
+
+
+def apply_edits(source: str, edits) -> str:
+    lines = source.splitlines(keepends=True)
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        assert edit.line == edit.end_line
+        text = lines[edit.line - 1]
+        lines[edit.line - 1] = text[: edit.column - 1] + edit.text + text[edit.end_column - 1 :]
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("fire_tl101()  # noqa: TL101, TL204", "fire_tl101()  # noqa: TL101"),
+        ("x = 1  # noqa: TL204", "x = 1"),
+        ("x = 1  # noqa:TL204,tl3 because", "x = 1  # because"),
+        ("x = 1  # why: # noqa: TL204", "x = 1  # why:"),
+    ],
+)
+def test_unused_noqa_fix(fake_rules, line, fixed):
+    source = f"import keras\n{line}\n"
+    (finding,) = lint_text(source, "t.py", Settings(extend_select=("TL001",)))
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert apply_edits(source, finding.fix.edits) == f"import keras\n{fixed}\n"

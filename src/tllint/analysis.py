@@ -13,6 +13,7 @@ from typing import Iterable
 import libcst as cst
 
 from tllint.finding import Finding
+from tllint.fixes import attach_fix
 from tllint.rules import Report, registry, rule_classes
 from tllint.settings import Settings
 
@@ -102,6 +103,7 @@ def analyze_module(
         for cls in enabled_rules(enabled):
             for report in cls().check(script) or ():
                 finding = script.to_finding(cls, report)
+                attach_fix(script, report, finding)
                 key = (finding.code, finding.line, finding.column, finding.message)
                 if key not in seen:
                     seen.add(key)

@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tllint",
         description="Lint Keras transfer-learning training scripts.",
-        epilog="Subcommands: `tllint rule CODE` (or `--all`) shows rule documentation; `tllint server` starts the language server.",
+        epilog="Subcommands: `tllint rule CODE` (or `--all`) shows rule documentation; "
+        "`tllint server` starts the language server.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); `-` reads stdin")
     parser.add_argument("--version", action="version", version=f"tllint {__version__}")

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tllint.selection import path_matches
+from tllint.selection import glob_matches, relative_posix
 from tllint.settings import Settings
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
@@ -39,12 +39,9 @@ def display_path(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def is_excluded(path: Path, settings: Settings, cwd: Path) -> bool:
-    root = settings.config_root or cwd
-    for pattern in (*settings.exclude, *settings.extend_exclude):
-        if path_matches(pattern, path, root, below=False):
-            return True
-    return False
+def is_excluded(rel: str, settings: Settings) -> bool:
+    """`rel`: the path relative to the config root (or the CWD), with forward slashes."""
+    return any(glob_matches(p, rel, below=False) for p in (*settings.exclude, *settings.extend_exclude))
 
 
 def discover(args: list[str], settings: Settings, cwd: Path | None = None) -> Discovery:
@@ -93,6 +90,9 @@ def _walk(folder: Path, settings: Settings, cwd: Path, add, warnings: list[str],
     except OSError as exc:
         warnings.append(f"cannot read folder {display_path(folder, cwd)}: {exc.strerror or exc}")
         return
+    # One relative path per folder; entries only append their name (the walk's hot loop).
+    folder_rel = relative_posix(folder, settings.config_root or cwd)
+    prefix = "" if folder_rel == "." else folder_rel + "/"
     for entry in entries:
         path = folder / entry.name
         try:
@@ -100,7 +100,7 @@ def _walk(folder: Path, settings: Settings, cwd: Path, add, warnings: list[str],
             is_file = entry.is_file()
         except OSError:
             continue
-        if is_excluded(path, settings, cwd):
+        if is_excluded(prefix + entry.name, settings):
             continue
         if is_dir:
             if (path / "pyvenv.cfg").exists():

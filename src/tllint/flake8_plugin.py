@@ -37,8 +37,9 @@ class TllintChecker:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from tllint.analysis import analyze_source, might_involve_keras
+        from tllint.analysis import might_involve_keras
         from tllint.noqa import file_is_skipped
+        from tllint.runner import safe_analyze
         from tllint.selection import code_matches_any, enabled_codes, per_file_ignored
 
         text = "".join(self.lines)
@@ -51,7 +52,7 @@ class TllintChecker:
         enabled = enabled_codes(settings) - NOT_IN_FLAKE8
         ignored = per_file_ignored(settings, self.filename)
         rule_codes = enabled - {"TL000", "TL999"}
-        for finding in analyze_source(text, self.filename, settings, enabled=rule_codes):
+        for finding in safe_analyze(text, self.filename, settings, rule_codes):
             if finding.code not in enabled or code_matches_any(finding.code, ignored):
                 continue
             yield finding.line, max(finding.column - 1, 0), f"{finding.code} {finding.message}", type(self)

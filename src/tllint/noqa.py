@@ -10,7 +10,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-from tllint.finding import Finding
+from tllint.finding import Edit, Finding, Fix
 
 # flake8's form: `# noqa` alone is blanket; `# noqa: A1,B2` or `# noqa:A1 B2` lists codes.
 # A bare `TL` or `TL2` is accepted as a prefix, as the codes tllint uses all start with TL.
@@ -33,6 +33,10 @@ class Directive:
     used: set[str] = field(default_factory=set)
     # Physical lines the directive covers: the whole logical line it ends (flake8 does this).
     lines: range = range(0)
+    comment: str = ""  # the whole comment token
+    comment_col0: int = 0
+    span: tuple[int, int] = (0, 0)  # the directive within the comment
+    code_end_col0: int = 0  # where the code before the comment ends (for deleting the comment)
 
 
 @dataclass
@@ -97,6 +101,7 @@ def _naive_comment_column(text: str) -> int | None:
 
 def parse_noqa(source: str) -> NoqaMap:
     comments, logical = _comments(source)
+    source_lines = source.splitlines()
     span_of: dict[int, range] = {}
     for first, last in logical:
         if last > first:
@@ -110,7 +115,17 @@ def parse_noqa(source: str) -> NoqaMap:
             continue
         codes_text = match.group("codes")
         codes = tuple(c.upper() for c in CODE.findall(codes_text)) if codes_text else None
-        directive = Directive(line, col0 + match.start() + 1, codes, lines=span_of.get(line, range(line, line + 1)))
+        text_before = source_lines[line - 1][:col0] if line <= len(source_lines) else ""
+        directive = Directive(
+            line,
+            col0 + match.start() + 1,
+            codes,
+            lines=span_of.get(line, range(line, line + 1)),
+            comment=text,
+            comment_col0=col0,
+            span=(match.start(), match.start() + len(match.group(0).rstrip(", \t"))),
+            code_end_col0=len(text_before.rstrip()),
+        )
         directives.append(directive)
         for covered in directive.lines:
             by_line.setdefault(covered, []).append(directive)
@@ -159,5 +174,29 @@ def unused_noqa_findings(noqa: NoqaMap, path: str) -> list[Finding]:
             finding = tool_finding(
                 "TL001", f"unused `noqa` directive (unused: {', '.join(unused)})", path, directive.line, directive.column
             )
+            finding.end_column = directive.column + directive.span[1] - directive.span[0]
+            finding.fix = removal_fix(directive, unused)
             out.append(finding)
     return out
+
+
+def removal_fix(directive: Directive, unused: list[str]) -> Fix:
+    """Drop the unused codes; drop the directive (or the whole comment) when none is left."""
+    start, end = directive.span
+    kept = [c for c in directive.codes or () if c not in unused]
+    comment = directive.comment
+    line = directive.line
+    if kept:
+        new = f"# noqa: {', '.join(kept)}"
+        return Fix(
+            "safe",
+            "Remove the unused codes from the `noqa` directive",
+            [Edit(line, directive.comment_col0 + start + 1, line, directive.comment_col0 + end + 1, new)],
+        )
+    rest = (comment[:start] + comment[end:]).strip()
+    if rest in ("", "#"):
+        edit = Edit(line, directive.code_end_col0 + 1, line, directive.comment_col0 + len(comment) + 1, "")
+    else:
+        new_comment = rest if rest.startswith("#") else f"# {rest}"
+        edit = Edit(line, directive.comment_col0 + 1, line, directive.comment_col0 + len(comment) + 1, new_comment)
+    return Fix("safe", "Remove the unused `noqa` directive", [edit])

@@ -87,11 +87,23 @@ def _notebook_linter() -> Callable | None:
     return getattr(module, "lint_notebook", None)
 
 
+def safe_analyze(text: str, display: str, settings: Settings, codes: set[str], project=None) -> list[Finding]:
+    # analyze_source never raises by contract; this guard keeps a broken install (an engine
+    # module failing to import) a TL999 finding per file rather than a traceback.
+    try:
+        return analyze_source(text, display, settings, enabled=codes, project=project)
+    except Exception as exc:  # noqa: BLE001
+        hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        return [tool_finding("TL999", f"internal error while analysing this file ({hint}); please report it", display)]
+
+
 class Linter:
     """One run's shared state: settings and the enabled codes, computed once."""
 
-    def __init__(self, settings: Settings, enabled: set[str] | None = None) -> None:
+    def __init__(self, settings: Settings, enabled: set[str] | None = None, project=None) -> None:
         self.settings = settings
+        # Cross-file context for local imports (the engine's project object); None: files alone.
+        self.project = project
         self.enabled = enabled if enabled is not None else enabled_codes(settings)
         self.rule_codes = self.enabled - TOOL_ONLY
         self._notebook: Callable | None | bool = False
@@ -104,9 +116,14 @@ class Linter:
         if file_is_skipped(text) or not might_involve_keras(text):
             return []
         ignored = per_file_ignored(self.settings, path if path is not None else display)
-        findings = analyze_source(text, display, self.settings, enabled=self.rule_codes, project=project)
+        project = project or self.project
+        findings = safe_analyze(text, display, self.settings, self.rule_codes, project)
+        foreign: list[Finding] = []
+        if project is not None:
+            # Findings at statements of imported modules: their own file's noqa and ignores (tllint.project).
+            findings, foreign = project.split_foreign(display, findings, self.settings, self.keep)
         findings = apply_noqa(findings, text, report_unused="TL001" in self.enabled, path=display)
-        findings = [f for f in findings if self.keep(f, ignored)]
+        findings = [f for f in findings if self.keep(f, ignored)] + foreign
         findings.sort(key=Finding.sort_key)
         return findings
 
@@ -144,25 +161,50 @@ class Linter:
         if lint_notebook is None:
             return []
         try:
-            return list(lint_notebook(target.display, text, self.settings, self.rule_codes | (self.enabled & TOOL_ONLY)))
+            return list(lint_notebook(target.display, text, self.settings, set(self.enabled), project=self.project))
         except Exception as exc:  # noqa: BLE001 - one notebook must never stop the run
             hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-            return [tool_finding("TL999", f"internal error while reading this notebook ({hint}); please report it", target.display)]
+            message = f"internal error while reading this notebook ({hint}); please report it"
+            return [tool_finding("TL999", message, target.display)]
 
 
-def lint_paths(targets: Iterable[Target], settings: Settings, *, enabled: set[str] | None = None) -> RunResult:
+def lint_paths(
+    targets: Iterable[Target], settings: Settings, *, enabled: set[str] | None = None, project=None
+) -> RunResult:
     """Lint every target; the findings come back sorted by path, cell, line, column.
 
     Reserved: parallel jobs, the cache and per-file timeouts wrap this loop (another module).
     """
-    linter = Linter(settings, enabled)
+    targets = list(targets)
+    if project is None:
+        project = new_project(settings, targets)
+    linter = Linter(settings, enabled, project)
     result = RunResult()
     for target in targets:
         linter.lint_target(target, result)
+    if project is not None:
+        # Once per finding across files; a module's own analysis yields to its importers'.
+        result.findings = project.finalize(result.findings)
+        for display, source in project.sources(result.findings).items():
+            result.sources.setdefault(display, source)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def lint_text(text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None) -> list[Finding]:
+def new_project(settings: Settings, targets: Iterable[Target] = ()):
+    """One run's cross-file context (tllint.project), or None where that module is absent."""
+    try:
+        module = importlib.import_module("tllint.project")
+    except ImportError:
+        return None
+    project = module.Project(settings.project_root)
+    for target in targets:
+        project.register(target.path, target.display)
+    return project
+
+
+def lint_text(
+    text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None
+) -> list[Finding]:
     """Findings for one text (stdin, the language server, the flake8 plugin)."""
     return Linter(settings or Settings(), enabled).lint_text(text, display_path)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
-from tllint.engine import kb
+from tllint.engine import heads, kb
 from tllint.engine.imports import canonicalize, dotted_name
 from tllint.engine.pixels import RAW_ASSUMED, Encoding, Source, Step, relative
 from tllint.engine.timeline import CompileEvent, LearningRateEvent, TrainableEvent, TrainEvent
@@ -274,6 +274,11 @@ def _isinstance_value(interp: "Interpreter", node, elem: LayerElem):
 
 def narrowing(interp: "Interpreter", test: cst.BaseExpression):
     """`if isinstance(layer, BatchNormalization):` inside a layer loop narrows the layer set."""
+    from tllint.engine.layersets import index_narrowing
+
+    by_index = index_narrowing(interp, test)
+    if by_index is not None:
+        return by_index
     negated = False
     node = test
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
@@ -334,7 +339,9 @@ def iteration_element(interp: "Interpreter", iterable: Value) -> Value | None:
     if isinstance(iterable, LayerSet):
         return LayerElem(iterable)
     if isinstance(iterable, EnumerateOf) and isinstance(iterable.inner, LayerSet):
-        return Seq([UNKNOWN, LayerElem(iterable.inner)], "tuple")
+        from tllint.engine.layersets import LayerIndex
+
+        return Seq([LayerIndex(iterable.inner), LayerElem(iterable.inner)], "tuple")
     return None
 
 
@@ -410,7 +417,7 @@ def _affine_step(op: str, c: float, text: str, node, tensor_left: bool) -> Step 
 
 def _with_step(value: Value, step: Step) -> Value:
     if isinstance(value, Tensor):
-        return Tensor(value.encoding.then(step), value.origin, value.rank, value.backbone, value.layers)
+        return Tensor(value.encoding.then(step), value.origin, value.rank, value.backbone, value.layers, shape=value.shape)
     if isinstance(value, Data):
         return Data(value.encoding.then(step), value.labels, value.node, value.what, value.batched, value.paired)
     return value
@@ -474,7 +481,8 @@ def subscript(interp: "Interpreter", obj: Value, node: cst.Subscript) -> Value:
     index = interp.eval(element.value)
     i = const_value(index)
     if isinstance(obj, LayerSet) and obj.selector == ("all",) and isinstance(i, int) and not isinstance(i, bool):
-        if isinstance(obj.owner, Model) and obj.owner.layers:
+        if isinstance(obj.owner, Model) and obj.owner.layers and not (obj.owner.kind == "functional" and i >= 0):
+            # (a functional model's layers[0] is its InputLayer: positive indices stay a LayerSet)
             try:
                 return obj.owner.layers[i]
             except IndexError:
@@ -541,6 +549,8 @@ def call_ref(interp: "Interpreter", ref: Ref, args, kwargs, node: cst.Call) -> V
         return UNKNOWN
     if name.startswith("keras.layers."):
         return make_layer(interp, name, args, kwargs, node)
+    if name.startswith("keras.losses."):
+        return heads.make_loss(name, args, kwargs, node)
     if name.startswith("keras.optimizers.") and not name.startswith("keras.optimizers.schedules."):
         return make_optimizer(interp, last, args, kwargs, node)
     if name.startswith("keras.optimizers.schedules."):
@@ -672,8 +682,11 @@ def make_layer(interp: "Interpreter", name: str, args, kwargs, node) -> Value:
 
 def make_input(interp: "Interpreter", args, kwargs, node) -> Value:
     shape = _kw(args, kwargs, "shape", 0, UNKNOWN)
+    if not isinstance(shape, Seq):
+        shape = kwargs.get("input_shape", shape)  # InputLayer(input_shape=...)
     rank = len(shape.items) + 1 if isinstance(shape, Seq) else None
-    return Tensor(relative(), interp.new_input_id(), rank=rank)
+    static = tuple(i.value if isinstance(i, Const) and (i.value is None or is_number(i)) else None for i in shape.items) if isinstance(shape, Seq) else None
+    return Tensor(relative(), interp.new_input_id(), rank=rank, shape=static)
 
 
 def apply_layer(interp: "Interpreter", layer: LayerV, x: Value, node) -> Value:
@@ -702,6 +715,8 @@ def apply_layer(interp: "Interpreter", layer: LayerV, x: Value, node) -> Value:
             return result
         return _with_step(x, Step("opaque", _src(interp, layer.node), layer.node))
     if short in RANGE_NEUTRAL_LAYERS:
+        if isinstance(x, Tensor) and short in heads.SHAPE_CHANGING:
+            return heads.reshaped(layer, x)
         return x
     if isinstance(x, Data):
         return UNKNOWN
@@ -771,6 +786,8 @@ def make_optimizer(interp: "Interpreter", cls: str, args, kwargs, node) -> Value
 def make_data_from_directory(interp: "Interpreter", ref: Ref, args, kwargs, node) -> Value:
     mode = const_value(kwargs.get("label_mode", Const("int")))
     labels = Labels(mode if isinstance(mode, str) else "unknown", node)
+    if "labels" in kwargs and not (isinstance(kwargs["labels"], Const) and kwargs["labels"].value == "inferred"):
+        labels.mode = "none" if isinstance(kwargs["labels"], Const) and kwargs["labels"].value is None else "unknown"
     names = kwargs.get("class_names")
     if isinstance(names, Seq):
         labels.num_classes = len(names.items)
@@ -832,6 +849,7 @@ def _generator_flow(interp: "Interpreter", gen: Generator, method: str, args, kw
     if gen.normalizes:
         data = _with_step(data, Step("normalize", "featurewise/samplewise normalisation", gen.node))
     data.node = node
+    data.__dict__["generator"] = gen
     interp.datas.append(data)
     return data
 
@@ -845,8 +863,10 @@ def make_model(interp: "Interpreter", ref: Ref, args, kwargs, node) -> Value:
         model.__dict__["_tensor"] = Tensor(relative(), interp.new_input_id(), rank=4)
         model.input_ids = (model.__dict__["_tensor"].origin,)
         if isinstance(layers, Seq):
-            for layer in layers.items:
-                sequential_add(interp, model, layer, node)
+            # Each layer of the list is reported at its own element, not at `Sequential(`.
+            elems = [e.value for e in node.args[0].value.elements] if node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)) else []
+            for i, layer in enumerate(layers.items):
+                sequential_add(interp, model, layer, elems[i] if len(elems) == len(layers.items) else node)
         else:
             model.__dict__["_tensor"] = None
         return model
@@ -895,7 +915,7 @@ def sequential_add(interp: "Interpreter", model: Model, layer: Value, node) -> N
     tensor = model.__dict__.get("_tensor")
     if isinstance(layer, Tensor):
         # `Sequential([Input(...), ...])`
-        model.__dict__["_tensor"] = Tensor(relative(), tensor.origin if tensor else interp.new_input_id(), rank=layer.rank)
+        model.__dict__["_tensor"] = Tensor(relative(), tensor.origin if tensor else interp.new_input_id(), rank=layer.rank, shape=layer.shape)
         return
     model.layers.append(layer)
     if tensor is None:
@@ -1015,6 +1035,8 @@ def call_method(interp: "Interpreter", obj: Value, name: str, args, kwargs, node
     if isinstance(obj, Generator):
         if name in ("flow_from_directory", "flow_from_dataframe", "flow"):
             return _generator_flow(interp, obj, name, args, kwargs, node)
+        if name == "fit":
+            data_sources.generator_fit(obj)
         return UNKNOWN
     if isinstance(obj, LayerV) and name == "adapt":
         return Const(None)
@@ -1027,8 +1049,10 @@ def call_method(interp: "Interpreter", obj: Value, name: str, args, kwargs, node
         interp.add_event(LearningRateEvent(node, (), model=obj.model, optimizer=obj.optimizer,
                                            lr=lr if isinstance(lr, (int, float)) else None))
         return UNKNOWN
-    if isinstance(obj, Tensor) and name in ("astype",):
+    if isinstance(obj, Tensor) and name in ("astype",) and not args:
         return obj
+    if isinstance(obj, (Tensor, Seq)):
+        return data_sources.method(interp, obj, name, args, kwargs, node)
     return UNKNOWN
 
 
@@ -1049,6 +1073,7 @@ def _apply_gradients(interp: "Interpreter", opt: Value, args, kwargs, node) -> V
 
 def _map(interp: "Interpreter", data: Data, fn: Value, node) -> Value:
     x = Tensor(data.encoding, None, rank=4 if data.batched else 3)
+    x = data_sources.map_element(data, x)
     params = _arity(fn)
     if data.paired and params != 1:
         result = apply_function(interp, fn, [x, data.labels or UNKNOWN], node)
@@ -1059,6 +1084,8 @@ def _map(interp: "Interpreter", data: Data, fn: Value, node) -> Value:
         first = result.items[0]
         if len(result.items) > 1 and isinstance(result.items[1], Labels):
             labels = result.items[1]
+        elif len(result.items) > 1 and labels is not None and result.items[1] is not labels:
+            labels = Labels("unknown", node)  # the map rewrote the labels in a way we don't follow
         result = first
     if isinstance(result, (Tensor, Data)):
         out = Data(result.encoding, labels, node, data.what, data.batched, data.paired)
@@ -1091,7 +1118,8 @@ def _model_method(interp: "Interpreter", model: Model, name: str, args, kwargs, 
         data = _kw(args, kwargs, "x", 0, UNKNOWN)
         if isinstance(data, Tensor):
             data = Data(data.encoding, None, node, "tensor")
-        interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs)))
+        interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs),
+                                    y=_kw(args, kwargs, "y", 1, None) if name != "fit_generator" else None))
         return History(model)
     if name == "add":
         if args:
@@ -1157,6 +1185,10 @@ def _zip(interp, ref, args, kwargs, node):
 def _len(interp, ref, args, kwargs, node):
     if args and isinstance(args[0], Seq):
         return Const(len(args[0].items))
+    if args and isinstance(args[0], LayerSet):
+        from tllint.engine.layersets import layer_len
+
+        return layer_len(args[0]) or UNKNOWN
     return UNKNOWN
 
 
@@ -1241,3 +1273,8 @@ _BUILTINS: dict[str, Callable] = {
     "float": _float,
     "int": _int,
 }
+
+
+from tllint.engine import data_sources  # noqa: E402  (loaders and dtypes: engine/data_sources.py)
+
+data_sources.register(_HANDLERS)

@@ -49,15 +49,21 @@ class Step:
 class Encoding:
     source: Source
     steps: tuple[Step, ...] = ()
+    # Element dtype as far as known: "uint8" (decoded images), "float" (after a cast or any
+    # arithmetic), None (unknown). Matters for tf.image.convert_image_dtype (engine/data_sources.py).
+    dtype: str | None = field(default=None, compare=False, hash=False)
 
     def then(self, step: Step) -> "Encoding":
         if step.kind == "neutral":
             return self
-        return Encoding(self.source, self.steps + (step,))
+        return Encoding(self.source, self.steps + (step,), "float" if step.kind != "opaque" else None)
+
+    def with_dtype(self, dtype: str | None) -> "Encoding":
+        return Encoding(self.source, self.steps, dtype)
 
     def after(self, prefix: "Encoding") -> "Encoding":
         """This encoding's steps applied on top of `prefix` (data pipeline, then model graph)."""
-        return Encoding(prefix.source, prefix.steps + self.steps)
+        return Encoding(prefix.source, prefix.steps + self.steps, "float" if self.steps else prefix.dtype)
 
     @property
     def opaque(self) -> bool:

@@ -181,7 +181,20 @@ class ScriptModel:
         return wrapper.resolve(PositionProvider)
 
     def position(self, node: cst.CSTNode) -> CodeRange | None:
-        return self._positions.get(node)
+        pos = self._positions.get(node)
+        if pos is None and self.interp.project is not None:
+            found = self.origin(node)
+            return found[1] if found else None
+        return pos
+
+    def origin(self, node: cst.CSTNode) -> tuple[str, CodeRange | None, str] | None:
+        """(path, position, source) of a node: this file's, or an imported module's (tllint.project)."""
+        pos = self._positions.get(node)
+        if pos is not None:
+            return self.path, pos, self.source
+        if self.interp.project is not None:
+            return self.interp.project.locate(self.interp, node)
+        return None
 
     def line(self, node: cst.CSTNode | None) -> int:
         if node is None:
@@ -198,15 +211,17 @@ class ScriptModel:
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
     def statement_text(self, node: cst.CSTNode) -> str:
-        pos = self.position(node)
-        if pos is None:
+        found = self.origin(node)
+        if found is None or found[1] is None:
             return ""
-        lines = self.source.splitlines()
+        _, pos, source = found
+        lines = source.splitlines()
         chunk = lines[pos.start.line - 1 : pos.end.line]
         return " ".join(" ".join(chunk).split())
 
     def to_finding(self, rule_cls, report) -> Finding:
-        pos = self.position(report.node)
+        found = self.origin(report.node)
+        path, pos = (found[0], found[1]) if found else (self.path, None)
         if pos is None:
             line = col = end_line = end_col = 1
         else:
@@ -217,7 +232,7 @@ class ScriptModel:
             name=rule_cls.name,
             severity=report.severity or rule_cls.severity,
             message=report.message,
-            path=self.path,
+            path=path,
             line=line,
             column=col,
             end_line=end_line,

@@ -46,6 +46,7 @@ class TrainEvent(Event):
     data: Value = None
     method: str = "fit"  # fit | train_on_batch | fit_generator | custom_loop | implicit
     kwargs: dict = field(default_factory=dict)
+    y: Value = None  # the `y` argument of fit (keyword or second positional), if given
 
     @property
     def implicit(self) -> bool:

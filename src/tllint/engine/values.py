@@ -175,6 +175,8 @@ class Tensor(Value):
     backbone: Backbone | None = None  # produced by this backbone (feature map)
     layers: tuple = ()  # layers applied after the last backbone (the head), in order
     id: int = field(default_factory=lambda: next(_ids))
+    # Static shape without the batch axis, e.g. (160, 160, 3); None entries are dynamic. None: unknown.
+    shape: tuple | None = None
 
     def join(self, other: Value) -> Value:
         if isinstance(other, Tensor) and other.encoding == self.encoding and other.origin == self.origin:

@@ -1,46 +1,104 @@
-"""Wording shared by the input-contract rules (TL101-TL103)."""
+"""The input contract shared by TL101-TL103: what arrives at each backbone against what its
+pretrained weights expect, with the wording of the messages.
+
+`judgements(script)` compares every arrival (engine/script.py `arrivals()`, plus keras_hub tasks
+trained through `fit`) with the backbone's contract (knowledge base via engine/kb.py) and returns
+at most one judgement per arrival:
+
+- TL101: raw 0..255 pixels at a backbone that expects scaled input (reported where they are fed);
+- TL102: scaled into another contract's range, or `preprocess_input` of another family, or
+  `//` floor division of pixels (reported at the last transform: the statement to edit);
+- TL103: scaled twice, or any scaling in front of built-in preprocessing (reported at the
+  redundant scaling).
+
+Unknown sources and opaque transforms never produce a judgement.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
 from tllint.engine import kb
-from tllint.engine.pixels import Verdict, fmt_interval
+from tllint.engine.pixels import Encoding, Step, Verdict, close, describe, fmt_interval, relative
+from tllint.engine.values import Backbone, Data, Feed, Model
+from tllint.knowledge.applications import CONTRACTS
 
 CONTRACT_TEXT = {
-    "tf": "[-1, 1]",
-    "caffe": "caffe-style input (BGR, ImageNet mean subtracted, 0..255 scale)",
-    "torch": "ImageNet mean/std-normalised input (about -2.1..2.6)",
+    "tf": "[-1, 1] (`x / 127.5 - 1`)",
+    "caffe": "caffe-style input (0..255 pixels flipped to BGR with the ImageNet mean subtracted, about -124..152)",
+    "torch": "ImageNet mean/std-normalised input (`x / 255`, then mean/std: about -2.1..2.6)",
     "raw": "raw [0, 255] pixels (its preprocessing is built in)",
     "unit": "[0, 1]",
 }
-CONTRACT_INTERVAL = {"tf": (-1.0, 1.0), "unit": (0.0, 1.0), "raw": (0.0, 255.0)}
+CONTRACT_INTERVAL = {"tf": (-1.0, 1.0), "unit": (0.0, 1.0), "raw": (0.0, 255.0), "torch": (-2.1179, 2.64),
+                     "caffe": (-123.68, 151.061)}
+# preprocess_input modes as an affine map of 0..255 pixels (caffe/torch are per channel: a mean
+# offset/scale is close enough to say where the values land).
+_MODE_AFFINE = {"tf": (1 / 127.5, -1.0), "caffe": (1.0, -114.8), "torch": (1 / (255 * 0.226), -0.449 / 0.226)}
+_STANDARD = {"unit": (0.0, 1.0), "tf": (-1.0, 1.0)}
 
 
-def backbone_fix(backbone) -> str:
-    contract = kb.contract_of(backbone)
-    module = backbone.module or (backbone.entry.module if backbone.entry is not None else None)
+@dataclass
+class Judgement:
+    code: str
+    node: cst.CSTNode
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------- wording
+def _line(script, node) -> int:
+    return script.line(node) if node is not None else 0
+
+
+def step_text(step: Step, script) -> str:
+    line = _line(script, step.node)
+    return f"`{step.what}` (line {line})" if line else f"`{step.what}`"
+
+
+def backbone_text(backbone: Backbone) -> str:
+    name = backbone.name
     if backbone.kind == "hub":
-        return "scale to [0, 1] with `keras.layers.Rescaling(1./255)`"
+        name = f"the TF-Hub module `{backbone.name}`"
+    elif backbone.kind == "keras_hub_task":
+        name = f"the keras_hub `{backbone.name}`"
+    if backbone.var and backbone.var != backbone.name:
+        return f"{name} (`{backbone.var}`)"
+    return name
+
+
+def _module_of(backbone: Backbone) -> str | None:
+    return backbone.module or (backbone.entry.module if backbone.entry is not None else None)
+
+
+def family_fix(backbone: Backbone, contract: str) -> str:
+    """The one-line fix that produces this backbone's contract from 0..255 pixels."""
+    module = _module_of(backbone)
+    own = kb.preprocess_mode(module) if module else None
+    if backbone.kind == "hub" or contract == "unit":
+        return "`keras.layers.Rescaling(1./255)` on the 0..255 pixels"
     if contract == "tf":
-        return f"use `keras.applications.{module}.preprocess_input` or `keras.layers.Rescaling(1./127.5, offset=-1)`"
-    if contract in ("caffe", "torch"):
-        return f"use `keras.applications.{module}.preprocess_input`"
+        if own == "tf":
+            return f"`keras.applications.{module}.preprocess_input` or `keras.layers.Rescaling(1./127.5, offset=-1)` on the 0..255 pixels"
+        return "`keras.layers.Rescaling(1./127.5, offset=-1)` on the 0..255 pixels (or leave include_preprocessing at its default True and feed 0..255)"
+    if contract == "caffe":
+        return f"`keras.applications.{module}.preprocess_input` on the 0..255 RGB pixels (it flips to BGR and subtracts the ImageNet mean)"
+    if contract == "torch":
+        if own == "torch":
+            return f"`keras.applications.{module}.preprocess_input` on the 0..255 pixels"
+        return f"`{CONTRACTS['torch'].fix_layer}` on the 0..255 pixels (or leave include_preprocessing at its default True and feed 0..255)"
     if contract == "raw":
-        return "feed raw 0..255 pixels and remove the extra scaling"
+        return "feed the 0..255 pixels unscaled"
     return "use the backbone's own preprocessing"
 
 
-def arrived_text(verdict: Verdict, script) -> str:
-    if verdict.kind == "raw":
-        return "raw pixels (0..255)"
-    if verdict.kind == "affine" and verdict.interval is not None:
-        step = verdict.last
-        where = f" after `{step.what}` at line {script.line(step.node)}" if step is not None and step.node is not None else ""
-        return f"pixels in {fmt_interval(verdict.interval)}{where}"
-    if verdict.kind == "preprocess":
-        step = verdict.first
-        where = f" at line {script.line(step.node)}" if step is not None and step.node is not None else ""
-        return f"pixels preprocessed by `{verdict.module}.preprocess_input` ({verdict.mode} mode){where}"
-    return "pixels"
+def backbone_fix(backbone) -> str:
+    """Kept for other callers: the fix for a backbone's own contract."""
+    contract = kb.contract_of(backbone)
+    return family_fix(backbone, contract) if contract else "use the backbone's own preprocessing"
 
 
 def source_text(arrival, script) -> str:
@@ -50,3 +108,247 @@ def source_text(arrival, script) -> str:
     if arrival.data is None and arrival.model is not None:
         return " (no training data in sight: assuming images as decoded, 0..255)"
     return ""
+
+
+def arrived_text(verdict: Verdict, script) -> str:
+    if verdict.kind == "raw":
+        return "raw pixels (0..255)"
+    if verdict.kind == "affine" and verdict.interval is not None:
+        step = verdict.last
+        where = f" after {step_text(step, script)}" if step is not None else ""
+        return f"pixels in {fmt_interval(verdict.interval)}{where}"
+    if verdict.kind == "preprocess":
+        step = verdict.first
+        where = f" at line {script.line(step.node)}" if step is not None and step.node is not None else ""
+        return f"pixels preprocessed by `{verdict.module}.preprocess_input` ({verdict.mode} mode){where}"
+    return "pixels"
+
+
+def _interval_through(enc: Encoding) -> tuple[float, float] | None:
+    """Where 0..255 pixels land after every scaling step (preprocess modes approximated)."""
+    interval = enc.source.interval
+    if interval is None:
+        return None
+    lo, hi = interval
+    for step in enc.scaling_steps():
+        if step.kind == "affine":
+            a, b = step.scale, step.offset
+        elif step.kind == "preprocess" and step.mode in _MODE_AFFINE:
+            a, b = _MODE_AFFINE[step.mode]
+        else:
+            return None
+        lo, hi = sorted((lo * a + b, hi * a + b))
+    return lo, hi
+
+
+def _is_floor(step: Step) -> bool:
+    node = step.node
+    if isinstance(node, cst.AugAssign):
+        return isinstance(node.operator, cst.FloorDivideAssign)
+    if isinstance(node, cst.BinaryOperation):
+        return isinstance(node.operator, cst.FloorDivide)
+    return False
+
+
+# ---------------------------------------------------------------------- judging
+def judgements(script) -> list[Judgement]:
+    cached = script.__dict__.get("_input_contract")
+    if cached is not None:
+        return cached
+    out: list[Judgement] = []
+    seen: set[tuple[str, int]] = set()
+    for arrival in list(script.arrivals()) + list(task_arrivals(script)):
+        j = judge(arrival, script)
+        if j is None:
+            continue
+        key = (j.code, id(j.node))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(j)
+    script.__dict__["_input_contract"] = out
+    return out
+
+
+@dataclass
+class TaskArrival:
+    feed: Feed
+    model: Model | None
+    step: Any
+    data: Data | None
+    encoding: Encoding
+    verdict: Verdict
+
+
+def task_arrivals(script):
+    """keras_hub tasks (`ImageClassifier.from_preset`) run their preset's preprocessing inside
+    fit/predict/evaluate: what their training data carries arrives at that built-in scaling."""
+    for model in script.models:
+        if model.kind != "keras_hub_task" or not model.backbones:
+            continue
+        for step in script.steps(model, implicit=False):
+            if isinstance(step.data, Data):
+                feed = Feed(model.backbones[0], relative(), None, step.node)
+                yield TaskArrival(feed, model, step, step.data, step.data.encoding, describe(step.data.encoding))
+
+
+def judge(arrival, script) -> Judgement | None:
+    backbone: Backbone = arrival.feed.backbone
+    if not backbone.pretrained:
+        return None
+    contract = kb.contract_of(backbone)
+    if contract is None or contract not in CONTRACT_TEXT:
+        return None
+    enc: Encoding = arrival.encoding
+    verdict: Verdict = arrival.verdict
+    data = {"backbone": backbone.name, "contract": contract, "expected": CONTRACT_INTERVAL.get(contract),
+            "unit": backbone, "feed": arrival.feed, "encoding": enc}  # the last three: for the fixes
+    name = backbone_text(backbone)
+
+    floor = _floor_division(enc)
+    if floor is not None:
+        msg = (
+            f"{step_text(floor, script)} floor-divides the 0..255 pixels: only the values 0 and 1 survive (every "
+            f"pixel below the divisor becomes 0), so {name} sees near-black images and cannot learn. Fix: divide with "
+            f"`/` instead, or better drop it and use {family_fix(backbone, contract)}."
+        )
+        return Judgement("TL102", floor.node, msg, data)
+    if verdict.kind == "unknown":
+        return None
+    if verdict.kind == "raw":
+        if contract == "raw":
+            return None
+        msg = (
+            f"raw pixels (0..255){source_text(arrival, script)}{_raw_notes(arrival, script)} reach {name}, whose "
+            f"pretrained weights expect {CONTRACT_TEXT[contract]}; nothing on the way scales them, so the features are "
+            f"garbage and accuracy plateaus. Fix: {family_fix(backbone, contract)}, before the backbone."
+        )
+        return Judgement("TL101", arrival.feed.node, msg, data)
+    if contract == "raw":
+        return _builtin_double(arrival, backbone, enc, verdict, script, data)
+    if verdict.kind == "double":
+        return _double(backbone, contract, enc, verdict.first, verdict.second, script, data)
+    if verdict.kind == "preprocess":
+        if verdict.mode == contract:
+            return None
+        own = kb.preprocess_mode(_module_of(backbone)) if _module_of(backbone) else None
+        expect = CONTRACT_TEXT[contract]
+        msg = (
+            f"{arrived_text(verdict, script)} reach {name}, whose pretrained weights expect {expect}"
+            f"{'' if own != contract else f' (`{_module_of(backbone)}.preprocess_input`, {contract} mode)'}: "
+            f"this is the preprocess_input of another family, so the input lands in the wrong range"
+            f"{' and channel order' if 'caffe' in (contract, verdict.mode) else ''} and the pretrained features are off. "
+            f"Fix: use {family_fix(backbone, contract)} instead."
+        )
+        return Judgement("TL102", verdict.first.node, msg, data)
+    if verdict.kind == "affine" and verdict.interval is not None:
+        lo, hi = verdict.interval
+        target = CONTRACTS[contract]
+        if target.matches(lo, hi) or (contract == "unit" and close((lo, hi), (0.0, 1.0))):
+            return None
+        steps = enc.scaling_steps()
+        # Scaled twice: an intermediate result already had a standard range, then got rescaled.
+        if enc.source.kind == "raw":
+            interval = enc.source.interval
+            for i, step in enumerate(steps[:-1]):
+                interval = tuple(sorted((interval[0] * step.scale + step.offset, interval[1] * step.scale + step.offset)))
+                if any(close(interval, std) for std in _STANDARD.values()):
+                    return _double(backbone, contract, enc, step, steps[i + 1], script, data)
+        last = verdict.last
+        if last is None or last.node is None:
+            return None
+        msg = (
+            f"{arrived_text(verdict, script)} reach {name}, whose pretrained weights expect {CONTRACT_TEXT[contract]}: "
+            f"the input is scaled, but into another range than the one the weights were trained on, so the "
+            f"pretrained features are off and accuracy stalls well below what the backbone can do. "
+            f"Fix: replace {step_text(last, script)} with {family_fix(backbone, contract)}."
+        )
+        return Judgement("TL102", last.node, msg, data)
+    return None
+
+
+def _raw_notes(arrival, script) -> str:
+    notes = []
+    data = arrival.data
+    gen = data.__dict__.get("generator") if isinstance(data, Data) else None
+    if gen is not None and gen.__dict__.get("positional") is not None and gen.rescale is None:
+        arg = gen.__dict__["positional"]
+        notes.append(
+            f"; `ImageDataGenerator({script.code(arg.value)})` at line {script.line(arg)} sets featurewise_center "
+            f"(the first positional argument), not rescale"
+        )
+    return "".join(notes)
+
+
+def _floor_division(enc: Encoding) -> Step | None:
+    if enc.source.kind != "raw":
+        return None
+    for step in enc.steps:
+        if step.kind == "affine" and _is_floor(step):
+            if step.scale <= 0.5:
+                return step
+            return None
+        if step.kind in ("opaque", "preprocess", "normalize") or (step.kind == "affine" and step.scales):
+            return None
+    return None
+
+
+def _double(backbone, contract, enc, first: Step, second: Step, script, data) -> Judgement | None:
+    if second is None or second.node is None:
+        return None
+    name = backbone_text(backbone)
+    landed = _interval_through(enc)
+    where = f"; they arrive in about {fmt_interval(landed)} instead of {CONTRACT_TEXT[contract]}" if landed else ""
+    order = ""
+    if first.node is not None and second.node is not None and script.line(first.node) == script.line(second.node) \
+            and "rescale" in second.what:
+        order = " (ImageDataGenerator runs preprocessing_function first, then rescale)"
+    if second.kind == "preprocess" and second.mode == contract:
+        fix = f"drop {step_text(first, script)} and let `{second.what}` see the 0..255 pixels"
+    elif first.kind == "preprocess" and first.mode == contract:
+        fix = f"drop {step_text(second, script)}: `{first.what}` already produces what {backbone.name} expects"
+    else:
+        fix = f"scale once, with {family_fix(backbone, contract)}"
+    msg = (
+        f"the pixels are scaled twice on the way to {name}: {step_text(first, script)}, then again by "
+        f"{step_text(second, script)}{order}, which expects 0..255 input{where}. The pretrained features are off and "
+        f"accuracy stalls. Fix: {fix}."
+    )
+    return Judgement("TL103", second.node, msg, data)
+
+
+def _builtin_double(arrival, backbone, enc, verdict, script, data) -> Judgement | None:
+    steps = enc.scaling_steps()
+    if not steps:
+        return None
+    if verdict.kind == "affine" and verdict.interval is not None and close(verdict.interval, (0.0, 255.0)):
+        return None
+    last = steps[-1]
+    if last.node is None:
+        return None
+    name = backbone_text(backbone)
+    if backbone.kind == "keras_hub_task":
+        builtin = "its preset's ImageConverter, which `fit`/`predict`/`evaluate` run on the raw images"
+        fix = "remove the scaling and feed 0..255 pixels (the preset scales them itself)"
+    else:
+        entry = backbone.entry
+        layers = entry.builtin_layers if entry is not None and entry.builtin_layers else "its first layers"
+        builtin = f"built-in preprocessing ({layers})"
+        fix = "remove it and feed 0..255 pixels"
+        if entry is not None and entry.builtin_flag == "include_preprocessing":
+            fix += f" (or pass `include_preprocessing=False` and produce {CONTRACT_TEXT.get(entry.contract_without_builtin, 'its range')})"
+    arrived = _arrival_phrase(enc, verdict, script)
+    msg = (
+        f"{arrived} reach {name}, which scales its input itself with {builtin} and expects raw 0..255 pixels: "
+        f"the extra scaling makes it preprocess twice, so the pretrained features are off. Fix: {fix}."
+    )
+    return Judgement("TL103", last.node, msg, data)
+
+
+def _arrival_phrase(enc: Encoding, verdict: Verdict, script) -> str:
+    steps = enc.scaling_steps()
+    landed = _interval_through(enc)
+    chain = ", then ".join(step_text(s, script) for s in steps)
+    if landed is not None:
+        return f"pixels in about {fmt_interval(landed)} after {chain}"
+    return f"pixels scaled by {chain}"

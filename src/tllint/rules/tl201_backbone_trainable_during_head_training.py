@@ -76,7 +76,8 @@ class BackboneTrainableDuringHeadTraining(Rule):
             f"Freeze it before compiling (`{var}.trainable = False`), train the head, then unfreeze, "
             f"recompile with a new optimizer and a low learning rate (1e-5) to fine-tune."
         )
-        return Report(node, message, keras=keras, data={"backbone": backbone.name, "step_line": line})
+        return Report(node, message, keras=keras, data={"backbone": backbone.name, "step_line": line,
+                      "unit": backbone, "model": model, "first": first, "culprit": culprit})
 
 
 def _touches(target, backbone: Backbone) -> bool:

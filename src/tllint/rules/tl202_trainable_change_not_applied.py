@@ -140,4 +140,5 @@ class TrainableChangeNotApplied(Rule):
         if affected == {"2"} and not script.target.known:
             severity = "warning"
         return Report(change.node, message, severity=severity, keras=versions_field(affected),
-                      data={"kind": kind, "step_line": step_line, "compile_line": compile_line})
+                      data={"kind": kind, "step_line": step_line, "compile_line": compile_line,
+                            "model": model, "unit": unit, "step": step, "compile": compile_ev, "change": change})

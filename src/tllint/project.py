@@ -1,0 +1,437 @@
+"""Whole projects: follow imports of local modules and report each finding once.
+
+One `Project` lives for one run. It finds the project root (the folder holding pyproject.toml,
+setup.py, setup.cfg or .git above the linted file, else the linted file's folder), resolves
+`from data import make_datasets`, `from .model import build`, `import utils.preprocessing as pp`
+(the importing file's folder, the root, then root/src), and parses each module once per run.
+
+Each linted file is one program: an imported module's top level runs once per program, into
+the program's event lists (Python runs a module when it is first imported; its `if __name__ ==
+"__main__":` block does not run), so `train.py` sees the datasets, models and compiles that
+`data.py` and `model.py` make. Import cycles stop at the partially run module, as in Python.
+A module that cannot be found, read or parsed is unknown: it gives no finding.
+
+Across programs the project keeps findings consistent: a finding is reported once, at the file
+that holds its statement (deduplicated by path, cell, code, line and column), and a module's
+own analysis (unknown arguments, no data in sight) gives way to the richer analysis of a script
+that imports it, for the statements that script ran.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+# Heads never looked up on disk: the frameworks tllint models by name.
+EXTERNAL_HEADS = frozenset({"tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub", "keras_hub", "keras_cv",
+                            "keras_nlp", "torch", "jax", "sklearn", "cv2", "PIL", "matplotlib", "pandas", "os", "sys"})
+TOOL_CODES = frozenset({"TL000", "TL001", "TL999"})
+
+
+@dataclass
+class ParsedModule:
+    path: Path  # resolved path of the .py file
+    source: str
+    module: cst.Module
+    _positions: Any = None
+
+    @property
+    def positions(self):
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return self._positions
+
+
+@dataclass
+class Program:
+    """The modules one linted file (the root interpreter) has imported, by resolved path."""
+
+    root_path: Path
+    display: str
+    modules: dict[Path, Any] = field(default_factory=dict)  # path -> Interpreter
+    root: Any = None  # the linted file's Interpreter
+    namespaces: set[Path] = field(default_factory=set)
+
+
+class Project:
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root).resolve() if root is not None else None
+        self._parsed: dict[Path, ParsedModule | None] = {}
+        self._roots: dict[Path, Path] = {}
+        self._find_cache: dict[tuple, Path | None] = {}
+        self._displays: dict[Path, str] = {}
+        self._programs: dict[str, Program] = {}
+        # Per module path: line ranges some program ran (its top level, the functions it called).
+        self._coverage: dict[Path, list[tuple[str, int, int]]] = {}
+        self._foreign: list = []  # findings one program reported in another file
+        self._foreign_ids: set[int] = set()
+        self._used_noqa: set[tuple[Path, int]] = set()
+        self.parse_count = 0
+
+    # ------------------------------------------------------------------ files and roots
+    def register(self, path: Path | str, display: str) -> None:
+        """How the run shows a file (the runner registers every target)."""
+        try:
+            self._displays[Path(path).resolve()] = display
+        except OSError:
+            pass
+
+    def root_of(self, file: Path) -> Path:
+        if self.root is not None:
+            return self.root
+        folder = file.parent
+        if folder in self._roots:
+            return self._roots[folder]
+        found = folder
+        for candidate in (folder, *folder.parents):
+            if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+                found = candidate
+                break
+        self._roots[folder] = found
+        return found
+
+    def parsed(self, path: Path) -> ParsedModule | None:
+        if path in self._parsed:
+            return self._parsed[path]
+        result = None
+        try:
+            from tllint.runner import read_source
+
+            source = read_source(path)
+            module = cst.parse_module(source)
+            result = ParsedModule(path, source, module)
+            self.parse_count += 1
+        except Exception:  # noqa: BLE001 - unreadable or unparsable: unknown, no finding
+            result = None
+        self._parsed[path] = result
+        return result
+
+    def _bases(self, file: Path) -> list[Path]:
+        root = self.root_of(file)
+        bases = [file.parent, root, root / "src"]
+        out: list[Path] = []
+        for base in bases:
+            if base not in out:
+                out.append(base)
+        return out
+
+    def _find(self, base: Path, parts: tuple[str, ...]) -> Path | None:
+        """The file (or namespace folder) of `parts` under `base`, or None."""
+        key = (base, parts)
+        if key in self._find_cache:
+            return self._find_cache[key]
+        found: Path | None = None
+        if parts:
+            target = base.joinpath(*parts)
+            py = target.parent / (target.name + ".py")
+            if py.is_file():
+                found = py
+            elif (target / "__init__.py").is_file():
+                found = target / "__init__.py"
+            elif target.is_dir() and not (target / "pyvenv.cfg").exists() and _looks_like_namespace(target):
+                found = target
+        self._find_cache[key] = found
+        return found
+
+    # ------------------------------------------------------------------ programs
+    def program(self, interp) -> Program:
+        program = getattr(interp, "_tllint_program", None)
+        if program is None:
+            path = Path(interp.path)
+            try:
+                path = path.resolve()
+            except OSError:
+                pass
+            program = Program(path, interp.path)
+            program.root = interp
+            interp._tllint_program = program
+            self._programs[interp.path] = program
+        return program
+
+    def _file_of(self, interp) -> Path:
+        program = self.program(interp)
+        own = getattr(interp, "_tllint_file", None)
+        return own if own is not None else program.root_path
+
+    def resolve_import(self, interp, dotted: str) -> Any:
+        """The value of an imported dotted name if it names a local module (or a name in one)."""
+        from tllint.engine.values import UNKNOWN
+
+        file = self._file_of(interp)
+        if dotted.startswith("."):
+            dots = len(dotted) - len(dotted.lstrip("."))
+            base = file.parent
+            for _ in range(dots - 1):
+                base = base.parent
+            parts = tuple(p for p in dotted[dots:].split(".") if p)
+            if not parts:
+                init = base / "__init__.py"
+                return self._module_value(interp, init if init.is_file() else base)
+            return self._resolve_parts(interp, [base], parts)
+        parts = tuple(dotted.split("."))
+        if parts[0] in EXTERNAL_HEADS:
+            return UNKNOWN
+        return self._resolve_parts(interp, self._bases(file), parts)
+
+    def _resolve_parts(self, interp, bases: list[Path], parts: tuple[str, ...]) -> Any:
+        from tllint.engine.values import UNKNOWN
+
+        for base in bases:
+            # The longest prefix that is a module; the rest are attributes of it.
+            for cut in range(len(parts), 0, -1):
+                found = self._find(base, parts[:cut])
+                if found is None:
+                    continue
+                value = self._module_value(interp, found)
+                for attr in parts[cut:]:
+                    value = self._attribute(interp, value, attr)
+                return value
+            # A dotted name under a namespace-less base only resolves fully or not at all.
+        return UNKNOWN
+
+    def _module_value(self, interp, found: Path) -> Any:
+        from tllint.engine.values import UNKNOWN, LocalModule
+
+        program = self.program(interp)
+        if found.is_dir():
+            program.namespaces.add(found)
+            return LocalModule(str(found))
+        if found.resolve() == program.root_path:
+            return UNKNOWN  # the linted file importing itself: nothing to learn
+        if found not in program.modules:
+            if self._load(interp, program, found) is None:
+                return UNKNOWN
+        return LocalModule(str(found))
+
+    def _load(self, interp, program: Program, path: Path):
+        from tllint.engine.interpreter import Interpreter
+
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        mod = Interpreter(parsed.module, str(path), project=self, module_name=path.stem)
+        mod._tllint_program = program
+        mod._tllint_file = path
+        program.modules[path] = mod  # before running: an import cycle sees the partial module
+        root = _root_interpreter(interp)
+        if root is not None:
+            root.flavours |= mod.flavours
+        _run_module_body(mod, interp)
+        return mod
+
+    def module_attribute(self, interp, local_module, attr: str) -> Any:
+        return self._attribute(interp, local_module, attr)
+
+    def _attribute(self, interp, value, attr: str) -> Any:
+        from tllint.engine import calls
+        from tllint.engine.values import UNKNOWN, LocalModule
+
+        if not isinstance(value, LocalModule):
+            if value is UNKNOWN:
+                return UNKNOWN
+            return calls.get_attribute(interp, value, attr, None)
+        program = self.program(interp)
+        path = Path(value.name)
+        folder = path if path.is_dir() else (path.parent if path.name == "__init__.py" else None)
+        mod = program.modules.get(path)
+        if mod is not None:
+            if attr in mod.globals:
+                return mod.globals[attr]
+            dotted = mod.imports.resolve(attr)
+            if dotted is not None:
+                return calls.import_value(mod, dotted)
+        if folder is not None:
+            sub = self._find(folder, (attr,))
+            if sub is not None:
+                return self._module_value(interp, sub)
+        return UNKNOWN
+
+    # ------------------------------------------------------------------ positions
+    def locate(self, interp, node) -> tuple[str, Any, str] | None:
+        """(display path, CodeRange, source) of a node that lives in an imported module."""
+        program = getattr(interp, "_tllint_program", None)
+        if program is None:
+            return None
+        for path in program.modules:
+            parsed = self._parsed.get(path)
+            if parsed is None:
+                continue
+            pos = parsed.positions.get(node)
+            if pos is not None:
+                return self.display_of(path, program), pos, parsed.source
+        return None
+
+    def display_of(self, path: Path, program: Program | None = None) -> str:
+        if path in self._displays:
+            return self._displays[path]
+        if program is not None:
+            try:
+                rel = os.path.relpath(path, program.root_path.parent)
+                return os.path.normpath(os.path.join(os.path.dirname(program.display), rel))
+            except ValueError:
+                pass
+        try:
+            return os.path.normpath(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    # ------------------------------------------------------------------ findings across files
+    def split_foreign(self, display: str, findings: list, settings, keep) -> tuple[list, list]:
+        """(own findings, findings in other files with their noqa and per-file-ignores applied)."""
+        from tllint.noqa import parse_noqa
+        from tllint.selection import per_file_ignored
+
+        program = self._programs.pop(display, None)
+        crashed = any(f.code == "TL999" and f.path == display for f in findings)
+        if program is not None and not crashed:
+            self._record_coverage(program)
+        own = [f for f in findings if f.path == display]
+        foreign_in = [f for f in findings if f.path != display]
+        foreign: list = []
+        by_path: dict[str, Path] = {}
+        if program is not None:
+            for path in program.modules:
+                by_path[self.display_of(path, program)] = path
+        for finding in foreign_in:
+            path = by_path.get(finding.path)
+            parsed = self._parsed.get(path) if path is not None else None
+            if parsed is not None:
+                noqa = parse_noqa(parsed.source)
+                if noqa.suppresses(finding):
+                    for directive in noqa.by_line.get(finding.line, ()):
+                        self._used_noqa.add((finding.path, directive.line))
+                    continue
+            ignored = per_file_ignored(settings, path if path is not None else finding.path)
+            if not keep(finding, ignored):
+                continue
+            foreign.append(finding)
+            self._foreign.append(finding)
+            self._foreign_ids.add(id(finding))
+        return own, foreign
+
+    def _record_coverage(self, program: Program) -> None:
+        for path, mod in program.modules.items():
+            parsed = self._parsed.get(path)
+            if parsed is None:
+                continue
+            display = self.display_of(path, program)
+            ranges = self._coverage.setdefault(path, [])
+            positions = parsed.positions
+            for stmt in parsed.module.body:
+                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or _is_main_if(stmt):
+                    continue
+                pos = positions.get(stmt)
+                if pos is not None:
+                    ranges.append((program.display, pos.start.line, pos.end.line))
+            for func in _functions(parsed.module):
+                if id(func) in mod.called:
+                    pos = positions.get(func)
+                    if pos is not None:
+                        ranges.append((program.display, pos.start.line, pos.end.line))
+            self._displays.setdefault(path, display)
+
+    def finalize(self, findings: list) -> list:
+        """Deduplicate and let importers' richer analyses override a module's own one."""
+        covered: dict[str, list[tuple[str, int, int]]] = {}
+        for path, ranges in self._coverage.items():
+            covered.setdefault(self.display_of(path), []).extend(ranges)
+        out = []
+        seen: set[tuple] = set()
+        for finding in findings:
+            key = (finding.path, finding.cell, finding.code, finding.line, finding.column)
+            if key in seen:
+                continue
+            if id(finding) not in self._foreign_ids:
+                if finding.code == "TL001" and (finding.path, finding.line) in self._used_noqa:
+                    continue
+                if finding.code not in TOOL_CODES and finding.cell is None:
+                    ranges = covered.get(finding.path, ())
+                    if any(by != finding.path and start <= finding.line <= end for by, start, end in ranges):
+                        continue
+            seen.add(key)
+            out.append(finding)
+        return out
+
+    def sources(self, findings: list) -> dict[str, str]:
+        """Text of the imported files that hold findings (for --show-source and baselines)."""
+        out: dict[str, str] = {}
+        wanted = {f.path for f in findings}
+        for path, parsed in self._parsed.items():
+            if parsed is None:
+                continue
+            display = self.display_of(path)
+            if display in wanted:
+                out[display] = parsed.source
+        return out
+
+
+# ---------------------------------------------------------------------- helpers
+def _looks_like_namespace(folder: Path) -> bool:
+    """A folder without __init__.py counts as a package only if it holds Python files."""
+    try:
+        return any(child.suffix == ".py" or (child / "__init__.py").is_file() for child in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _is_main_if(stmt) -> bool:
+    from tllint.engine.interpreter import _is_main_guard
+
+    return isinstance(stmt, cst.If) and _is_main_guard(stmt.test)
+
+
+def _functions(module: cst.Module):
+    stack = list(module.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.FunctionDef):
+            yield node
+            stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
+        elif isinstance(node, cst.ClassDef):
+            stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
+        elif isinstance(node, (cst.If, cst.With, cst.For, cst.While, cst.Try)):
+            body = getattr(node, "body", None)
+            if isinstance(body, cst.IndentedBlock):
+                stack.extend(body.body)
+
+
+def _root_interpreter(interp):
+    program = getattr(interp, "_tllint_program", None)
+    if program is None:
+        return interp
+    # The root is the interpreter without a module file of its own.
+    return interp if getattr(interp, "_tllint_file", None) is None else getattr(program, "root", None)
+
+
+def _run_module_body(mod, caller) -> None:
+    """Run an imported module's top level into the caller's program (not its main block)."""
+    saved = (mod.events, mod.feeds, mod.backbones, mod.models, mod.datas, mod.layers, mod.applications, mod.cond, mod.iteration)
+    mod.events, mod.feeds, mod.backbones, mod.models = caller.events, caller.feeds, caller.backbones, caller.models
+    mod.datas, mod.layers, mod.applications = caller.datas, caller.layers, caller.applications
+    mod.cond, mod.iteration = (), 0
+    mod.steps = caller.steps
+    try:
+        for stmt in mod.module.body:
+            if _is_main_if(stmt):
+                continue
+            try:
+                mod.exec_stmt(stmt)
+            except Exception as exc:  # noqa: BLE001
+                from tllint.engine.interpreter import Budget
+
+                if isinstance(exc, Budget):
+                    raise
+                # A return/raise-like escape at module level: stop the module, keep what ran.
+                if type(exc).__name__ == "_Return":
+                    break
+                raise
+    finally:
+        caller.steps = mod.steps
+        (mod.events, mod.feeds, mod.backbones, mod.models, mod.datas, mod.layers, mod.applications, mod.cond, mod.iteration) = saved
+        # Later calls into this module swap the caller's lists in again (Interpreter._call_in_module).

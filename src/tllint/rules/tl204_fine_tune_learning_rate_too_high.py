@@ -1,0 +1,90 @@
+"""TL204: a training step with (part of) the pretrained backbone trainable uses a high learning rate.
+
+Fine-tuning wants a very low rate (Keras guide: Adam(1e-5); TF tutorial: the head rate / 10,
+keras-facts §3.1 items 9, 11 and §3.2 item 15). Reported: a rate >= 1e-3 (optimizer defaults
+included: 'adam', Adam(), 'rmsprop', RMSprop() are 1e-3, SGD() 0.01), or a rate not lower than the
+one the head was trained with. Not reported: the head-training step itself (TL201's subject),
+scripts that only fine-tune at a low rate, unknown rates.
+"""
+
+from __future__ import annotations
+
+from tllint.engine.learning_rates import fmt, rate_at
+from tllint.rules import Report, Rule
+from tllint.rules._common import backbone_trainable, has_fresh_head, step_phase, unit_label
+
+HIGH = 1e-3
+
+
+class FineTuneLearningRateTooHigh(Rule):
+    code = "TL204"
+    name = "fine-tune-learning-rate-too-high"
+    severity = "warning"
+    summary = "The backbone is fine-tuned with a learning rate that wrecks its pretrained weights."
+
+    def check(self, script):
+        reported: set[int] = set()
+        for model in script.models:
+            steps = script.steps(model)
+            if not steps:
+                continue
+            head_rate = None
+            fresh = has_fresh_head(model)
+            if fresh:
+                first = steps[0]
+                if all(backbone_trainable(script, b, model, first) is False for b in model.backbones if b.pretrained):
+                    head_rate = rate_at(script, model, first)
+            for step in steps:
+                if step_phase(script, model, step) == "head":
+                    continue
+                trainable = [b for b in model.backbones if b.pretrained and backbone_trainable(script, b, model, step)]
+                if not trainable:
+                    continue
+                rate = rate_at(script, model, step)
+                if rate is None:
+                    continue
+                too_high = rate.value >= HIGH
+                not_lower = head_rate is not None and rate.value >= head_rate.value and rate.optimizer is not head_rate.optimizer
+                same_opt = head_rate is not None and rate.optimizer is head_rate.optimizer and not rate.changed
+                if not (too_high or not_lower):
+                    continue
+                if same_opt and not too_high:
+                    continue
+                key = id(rate.node)
+                if key in reported:
+                    continue
+                reported.add(key)
+                yield self._report(script, model, step, trainable[0], rate, head_rate, too_high, fresh)
+
+    def _report(self, script, model, step, backbone, rate, head_rate, too_high, fresh):
+        lr_line = script.line(rate.node)
+        step_line = script.line(step.node)
+        if rate.changed:
+            source = f"set at line {lr_line}"
+        elif rate.default:
+            name = rate.optimizer.cls
+            spelled = f"`'{name.lower()}'`" if getattr(rate.optimizer, "from_string", False) else f"`{name}()`"
+            source = f"the default of {spelled} (line {lr_line})"
+        else:
+            source = f"line {lr_line}"
+        step_word = f"`{step.method}` at line {step_line}" if not step.implicit else f"the training step of the compile at line {step_line}"
+        label = unit_label(backbone)
+        why = f"{fmt(rate.value)} ({source})"
+        if not too_high and head_rate is not None:
+            why += f", not lower than the head-training rate {fmt(head_rate.value)} (line {script.line(head_rate.node)})"
+        suggestion = fmt(min(1e-5, head_rate.value / 10) if head_rate is not None else 1e-5)
+        message = (
+            f"{label} is (partly) trainable in {step_word}, which runs at learning rate {why}. "
+            f"Fine-tuning pretrained weights at this rate overwrites the features they learned within a few "
+            f"steps (the Keras guide fine-tunes with Adam(1e-5), the TensorFlow tutorial with a tenth of the "
+            f"head rate). Compile the fine-tuning stage with a new optimizer at a low rate, e.g. "
+            f"`optimizer=keras.optimizers.Adam(learning_rate={suggestion})`."
+        )
+        return Report(script_node(step, rate), message, data={"learning_rate": rate.value, "step_line": step_line, "suggested": suggestion})
+
+
+def script_node(step, rate):
+    """Point at the statement that set the rate when it changed between fits, else the compile."""
+    if rate.changed:
+        return rate.node
+    return rate.compile.node

@@ -1,0 +1,178 @@
+"""TL206: a freeze or unfreeze that does not touch what the author meant.
+
+- `model.layers[0]` of a functional model is its InputLayer (no weights);
+- `model.layers[:N]` slices the OUTER model while the backbone is ONE nested layer of it;
+- a numeric slice beyond the backbone's layer count (`[:-300]` on the 154-layer MobileNetV2) selects
+  nothing or everything;
+- inner layers re-enabled while their parent is frozen: no effect in Keras 2 / tf_keras, in Keras 3
+  they train (and BatchNormalization layers update their statistics) while `base.trainable_weights`
+  stays empty (keras-facts §0 item 3, §2(b), §2(d) rows 4-5);
+- freezing a backbone that is not part of the model being trained.
+"""
+
+from __future__ import annotations
+
+from tllint.engine.layersets import describe_selector, indices, layer_count, outer_entries, selection_size
+from tllint.engine.timeline import TrainableEvent, compatible, unit_contains
+from tllint.engine.values import Backbone, LayerSet, Model
+from tllint.rules import Report, Rule
+from tllint.rules._common import unit_label
+
+
+class IneffectiveFreeze(Rule):
+    code = "TL206"
+    name = "ineffective-freeze"
+    severity = "error"
+    summary = "A freeze or unfreeze that does not reach the layers the author meant."
+
+    def check(self, script):
+        reported: set[int] = set()
+
+        def emit(report):
+            if id(report.node) in reported:
+                return None
+            reported.add(id(report.node))
+            return report
+
+        trained_models = [m for m in script.models if script.steps(m)]
+        for ev in script.trainable_events():
+            target = ev.target
+            report = None
+            if isinstance(target, LayerSet) and isinstance(target.owner, Model):
+                report = self._outer_slice(script, ev, target)
+            elif isinstance(target, LayerSet) and isinstance(target.owner, Backbone):
+                report = self._beyond_count(script, ev, target) or self._inner_of_frozen(script, ev, target)
+            elif isinstance(target, Backbone) and ev.value is False:
+                report = self._not_trained(script, ev, target, trained_models)
+            if report is not None and emit(report) is not None:
+                yield report
+
+    # -- model.layers[0] / model.layers[:N] -----------------------------------------------
+    def _outer_slice(self, script, ev, ls: LayerSet):
+        model = ls.owner
+        nested = [f.backbone for f in model.feeds if f.nested and f.backbone.pretrained]
+        sel = ls.selector
+        mlabel = model.label
+        if sel == ("index", 0) and model.kind == "functional" and not ls.filters:
+            return Report(
+                ls.node or ev.node,
+                f"`{mlabel}.layers[0]` is the InputLayer of the functional model `{mlabel}` (it has no weights), so "
+                f"`{script.code(ev.node)}` (line {script.line(ev.node)}) changes nothing. Set `trainable` on the "
+                f"backbone itself (`{nested[0].var or 'base_model'}.trainable = ...`)" + ("" if nested else " or on the layer you mean") + ".",
+                data={"kind": "input-layer"},
+            ) if nested or model.backbones else None
+        if sel[0] != "slice" or not nested or ls.filters:
+            return None
+        n = outer_entries(model)
+        if n is None:
+            return None
+        bounds = [b for b in sel[1:] if isinstance(b, int)]
+        if not bounds or max(abs(b) for b in bounds) <= n + 1:
+            return None
+        picked = indices(sel, n)
+        if picked is None:
+            return None
+        backbone = nested[0]
+        count = layer_count(backbone, script.target.major)
+        count_text = f" ({count} layers)" if count else ""
+        if not picked:
+            effect = "selects none of them, so it changes nothing"
+        elif len(picked) == n:
+            effect = "selects all of them, the head included" + (", so nothing is left to train" if ev.value is False else "")
+        else:
+            effect = f"selects {len(picked)} of them"
+        return Report(
+            ls.node or ev.node,
+            f"`{mlabel}.{describe_selector(ls)}` slices the outer model, whose `layers` has only {n} entries: "
+            f"{unit_label(backbone)}{count_text} is ONE nested layer of it. The slice {effect}. Slice the backbone's "
+            f"own layers instead: `for layer in {backbone.var or 'base_model'}.{describe_selector(ls)}: layer.trainable = ...`.",
+            data={"kind": "outer-slice", "entries": n},
+        )
+
+    # -- slice beyond the layer count -------------------------------------------------------
+    def _beyond_count(self, script, ev, ls: LayerSet):
+        if ls.selector[0] != "slice" or ls.filters:
+            return None
+        size = selection_size(ls, script.target.major)
+        if size is None:
+            return None
+        picked, n = size
+        bounds = [b for b in ls.selector[1:] if isinstance(b, int)]
+        if not bounds or max(abs(b) for b in bounds) <= n:
+            return None
+        if picked not in (0, n):
+            return None
+        backbone = ls.owner
+        verb = "freezes" if ev.value is False else "unfreezes" if ev.value else "changes"
+        effect = f"{verb} nothing" if picked == 0 else f"{verb} every layer"
+        return Report(
+            ls.node or ev.node,
+            f"`{backbone.var or 'base_model'}.{describe_selector(ls)}`: {unit_label(backbone)} has {n} layers, so this "
+            f"slice selects {'none' if picked == 0 else 'all'} of them and `{script.code(ev.node)}` (line "
+            f"{script.line(ev.node)}) {effect}. Use a bound below {n}, e.g. "
+            f"`{backbone.var or 'base_model'}.layers[:{n * 2 // 3}]` to freeze the first two thirds.",
+            data={"kind": "beyond-count", "layers": n},
+        )
+
+    # -- inner layers re-enabled while the parent is frozen ------------------------------------
+    def _inner_of_frozen(self, script, ev, ls: LayerSet):
+        if ev.value is not True:
+            return None
+        backbone = ls.owner
+        state = script.state_at(backbone, ev)
+        if state.base is not False:
+            return None
+        # Only when a training step (or compile) follows on a compatible path.
+        if not any(
+            e.index > ev.index and compatible(e.cond, ev.cond) and unit_contains(e.model, backbone)
+            for m in script.models
+            for e in script.steps(m)
+        ):
+            return None
+        freeze = None
+        for e in script.events[: ev.index]:
+            if isinstance(e, TrainableEvent) and e.target is backbone and e.value is False and compatible(e.cond, ev.cond):
+                freeze = e
+        var = backbone.var or "base_model"
+        which = "BatchNormalization layers" if any(f[0] == "isinstance" and "BatchNorm" in str(f[1]) and not f[2] for f in ls.filters) else "inner layers"
+        freeze_text = f" (frozen at line {script.line(freeze.node)})" if freeze is not None else ""
+        bn_note = (
+            " Re-enabled BatchNormalization layers also run in training mode and update their moving statistics."
+            if which.startswith("Batch")
+            else ""
+        )
+        message = (
+            f"`{script.code(ev.node)}` (line {script.line(ev.node)}) re-enables {which} of {unit_label(backbone)} while "
+            f"`{var}` itself is frozen{freeze_text}. What this does depends on the Keras version: Keras 2 / tf_keras "
+            f"ignores it (a frozen parent freezes all its children, nothing of `{var}` trains); Keras 3 applies it (the "
+            f"flag is per variable: the outer model trains those layers although `{var}.trainable_weights` stays "
+            f"empty).{bn_note} To train only some layers, set `{var}.trainable = True` first, then freeze the layers "
+            f"you want frozen."
+        )
+        return Report(ev.node, message, severity="warning", data={"kind": "inner-of-frozen"})
+
+    # -- freezing something that is not trained ------------------------------------------------
+    def _not_trained(self, script, ev, backbone: Backbone, trained_models):
+        if not backbone.pretrained or not trained_models:
+            return None
+        if any(unit_contains(m, backbone) for m in script.models):
+            return None
+        # Another backbone of the same family is trained instead.
+        others = [
+            (m, b)
+            for m in trained_models
+            for b in m.backbones
+            if b is not backbone and b.name == backbone.name and b.pretrained
+        ]
+        if not others:
+            return None
+        model, other = others[0]
+        var = backbone.var or "the backbone"
+        return Report(
+            ev.node,
+            f"`{script.code(ev.node)}` freezes the {backbone.name} created at line {script.line(backbone.node)}, but "
+            f"`{model.label}` is built on another {other.name} instance (line {script.line(other.node)}), which stays "
+            f"trainable: this freeze does not reach the model being trained. Build the model on `{var}` (or freeze "
+            f"the instance the model uses).",
+            data={"kind": "not-trained"},
+        )

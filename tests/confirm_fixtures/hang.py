@@ -1,0 +1,4 @@
+import keras
+
+while True:
+    pass
