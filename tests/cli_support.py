@@ -1,4 +1,4 @@
-"""Shared helpers and fixtures of the CLI/integration tests (import the fixtures by name)."""
+"""Shared helpers of the CLI/integration tests (their fixtures: cli_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,36 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-import fakerules
-
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schema-2.1.0.json"
-
-
-@pytest.fixture
-def fake_rules(monkeypatch):
-    """Replace the rule set by the stand-ins of fakerules.py for this test."""
-    for module, name, value in fakerules.targets():
-        monkeypatch.setattr(module, name, value)
-    return fakerules
-
-
-@pytest.fixture
-def run_cli(capsys, monkeypatch):
-    """Call tllint.cli.main in-process; returns (exit code, stdout, stderr)."""
-    from tllint.cli import main
-
-    def run(*args: str, cwd: Path | None = None):
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def run_subprocess(args, cwd, stdin: bytes | None = None, fake: bool = False, env: dict | None = None):
@@ -51,3 +24,32 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# A script with two real findings: TL101 at 7:5 and TL202 at 13:1.
+REAL_SCRIPT = """import tensorflow as tf
+
+train = tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))
+base = tf.keras.applications.ResNet50(include_top=False, weights="imagenet", input_shape=(224, 224, 3))
+base.trainable = False
+inputs = tf.keras.Input(shape=(224, 224, 3))
+x = base(inputs, training=False)
+x = tf.keras.layers.GlobalAveragePooling2D()(x)
+outputs = tf.keras.layers.Dense(5, activation="softmax")(x)
+model = tf.keras.Model(inputs, outputs)
+model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+model.fit(train, epochs=5)
+base.trainable = True
+model.fit(train, epochs=5)
+"""
+
+# data.py of a project: train.py imports the dataset from it.
+LOCAL_DATA = """import tensorflow as tf
+
+
+def make():
+    return tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))
+"""
+IMPORTING_SCRIPT = REAL_SCRIPT.replace(
+    'train = tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))', "from data import make\ntrain = make()"
+)

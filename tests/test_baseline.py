@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
 from cli_support import write
 
 from tllint.baseline import fingerprints
@@ -14,7 +12,7 @@ from tllint.finding import Finding
 
 OLD = "import keras\nbase = fire_tl201()\nlr = fire_tl204()\n"
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 @pytest.fixture

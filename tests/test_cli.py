@@ -7,9 +7,7 @@ import re
 import sys
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
-from cli_support import REPO, run_subprocess, write
+from cli_support import IMPORTING_SCRIPT, LOCAL_DATA, REAL_SCRIPT, REPO, run_subprocess, write
 
 import tllint
 
@@ -18,7 +16,7 @@ base = fire_tl201()
 lr = fire_tl204()
 """
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 @pytest.fixture
@@ -278,7 +276,8 @@ def test_json_format_empty_is_array(run_cli, project):
 def test_output_file(fake_rules, run_cli, project):
     code, out, err = run_cli("--output-file", "report.txt", "--color", "always", "train.py", cwd=project)
     assert (code, out) == (1, "")
-    assert (project / "report.txt").read_text().splitlines()[0] == "train.py:2:8: TL201 fake backbone-trainable-during-head-training"
+    first = (project / "report.txt").read_text().splitlines()[0]
+    assert first == "train.py:2:8: TL201 fake backbone-trainable-during-head-training"
     assert err == "Found 2 findings in 1 file.\n"
 
 
@@ -394,7 +393,8 @@ def test_import_time_has_no_ml_frameworks(tmp_path):
         text=True,
         timeout=120,
     )
-    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in lines}
     assert "tllint" in imported
     assert imported.isdisjoint({"tensorflow", "keras", "jax", "torch", "tf_keras", "pygls"})
 
@@ -410,24 +410,6 @@ def test_rule_pages_found_in_repo_checkout():
     from tllint.rule_docs import page_folders
 
     assert REPO / "rules" in [p.resolve() for p in page_folders()]
-
-
-# With the real rules: the lead's engine behind the same command line.
-REAL_SCRIPT = """import tensorflow as tf
-
-train = tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))
-base = tf.keras.applications.ResNet50(include_top=False, weights="imagenet", input_shape=(224, 224, 3))
-base.trainable = False
-inputs = tf.keras.Input(shape=(224, 224, 3))
-x = base(inputs, training=False)
-x = tf.keras.layers.GlobalAveragePooling2D()(x)
-outputs = tf.keras.layers.Dense(5, activation="softmax")(x)
-model = tf.keras.Model(inputs, outputs)
-model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
-model.fit(train, epochs=5)
-base.trainable = True
-model.fit(train, epochs=5)
-"""
 
 
 def locations(out: str) -> list[str]:
@@ -461,3 +443,41 @@ def test_real_rules_examples_folder(run_cli):
     data = json.loads(out)
     assert all(d["code"] not in ("TL000", "TL999") for d in data)
     assert [d["path"] for d in data] == sorted(d["path"] for d in data)
+
+
+def test_confirm_without_tensorflow_is_a_usage_error(run_cli, project, monkeypatch):
+    hint = 'confirm mode needs TensorFlow and Keras: pip install "tllint[confirm]"'
+    monkeypatch.setattr("tllint.confirm.confirm_available", lambda: hint)
+    code, out, err = run_cli("--confirm", "train.py", cwd=project)
+    assert (code, out) == (2, "")
+    assert 'pip install "tllint[confirm]"' in err
+
+
+def test_confirm_results_reach_the_report(fake_rules, run_cli, project, monkeypatch):
+    from tllint.confirm import ConfirmResult
+
+    def fake_confirm(by_path, options):
+        assert sorted(by_path) == ["train.py"] and options.confirm_steps == 2
+        for f in by_path["train.py"]:
+            f.confirmation = {"status": "refuted", "evidence": "lr was 1e-5"}
+        return ConfirmResult(summary="confirm: 0 confirmed, 2 refuted")
+
+    monkeypatch.setattr("tllint.confirm.confirm_available", lambda: None)
+    monkeypatch.setattr("tllint.confirm.run_confirm", fake_confirm)
+    code, out, err = run_cli("--confirm", "train.py", cwd=project)
+    assert code == 1
+    assert out.splitlines()[0] == "train.py:2:8: TL201 fake backbone-trainable-during-head-training [refuted: lr was 1e-5]"
+    assert err == "confirm: 0 confirmed, 2 refuted\nFound 2 findings in 1 file.\n"
+
+
+def test_short_output_option(fake_rules, run_cli, project):
+    code, out, _ = run_cli("-o", "out.json", "--format", "json", "train.py", cwd=project)
+    assert (code, out) == (1, "")
+    assert len(json.loads((project / "out.json").read_text())) == 2
+
+
+def test_stdin_follows_local_imports_of_the_named_file(tmp_path):
+    write(tmp_path / "data.py", LOCAL_DATA)
+    proc = run_subprocess(["--stdin-filename", "train.py", "-"], tmp_path, stdin=IMPORTING_SCRIPT.encode())
+    assert proc.returncode == 1
+    assert locations(proc.stdout.decode()) == ["train.py:8:5: TL101", "train.py:14:1: TL202"]

@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
 from cli_support import write
 
 from tllint.config import ConfigError, find_config, load_settings, merge_cli, settings_from_table
 from tllint.selection import enabled_codes, per_file_ignored
 from tllint.settings import DEFAULT_EXCLUDE, Settings
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 def test_nearest_pyproject_with_table_wins(tmp_path):

@@ -7,15 +7,13 @@ import sys
 import types
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
 from cli_support import write
 
 from tllint.discovery import discover
 from tllint.finding import Finding
 from tllint.settings import Settings
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 def displays(args, settings=None, cwd=None):
@@ -95,7 +93,8 @@ def test_symlink_loop_is_skipped_with_a_message(tree, fake_rules, run_cli):
 
 
 def test_config_excludes_apply_through_the_cli(tree, fake_rules, run_cli):
-    write(tree / "pyproject.toml", '[tool.tllint]\nextend-exclude = ["pkg"]\n')
+    # nb.ipynb of the tree is not JSON (TL000 once tllint.notebook is installed): out of this test.
+    write(tree / "pyproject.toml", '[tool.tllint]\nextend-exclude = ["pkg", "*.ipynb"]\n')
     write(tree / "pkg" / "bad.py", "import keras\nfire_tl101()\n")
     write(tree / "sub" / "bad.py", "import keras\nfire_tl101()\n")
     code, out, _ = run_cli(".", cwd=tree / "sub")

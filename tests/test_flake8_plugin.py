@@ -8,9 +8,7 @@ import sys
 from importlib import metadata
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
-from cli_support import TESTS, write
+from cli_support import IMPORTING_SCRIPT, LOCAL_DATA, REAL_SCRIPT, TESTS, write
 
 from tllint.flake8_plugin import TllintChecker
 
@@ -19,7 +17,7 @@ pytest.importorskip("flake8")
 # flake8's real command line, with the stand-in rules installed first in the child process.
 WITH_FAKES = "import sys, fakerules; fakerules.install(); from flake8.main.cli import main; sys.exit(main(sys.argv[1:]))"
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 def flake8(args, cwd, fake=True):
@@ -86,9 +84,7 @@ def test_checker_reports_bad_config_as_a_finding(fake_rules, tmp_path):
 
 
 def test_real_rules_through_flake8(tmp_path):
-    from test_cli import REAL_SCRIPT
-
-    write(tmp_path / "train.py", REAL_SCRIPT.replace("model.fit(train, epochs=5)\nbase", "model.fit(train, epochs=5)  # noqa: TL101\nbase"))
+    write(tmp_path / "train.py", REAL_SCRIPT)
     proc = flake8(["--select", "TL", "train.py"], tmp_path, fake=False)
     assert proc.returncode == 1
     assert [" ".join(line.split(" ")[:2]) for line in proc.stdout.splitlines()] == [
@@ -98,3 +94,10 @@ def test_real_rules_through_flake8(tmp_path):
     write(tmp_path / "train.py", REAL_SCRIPT.replace("base.trainable = True", "base.trainable = True  # noqa: TL202"))
     proc = flake8(["--select", "TL", "train.py"], tmp_path, fake=False)
     assert [" ".join(line.split(" ")[:2]) for line in proc.stdout.splitlines()] == ["train.py:7:5: TL101"]
+
+
+def test_flake8_follows_local_imports(tmp_path):
+    write(tmp_path / "data.py", LOCAL_DATA)
+    write(tmp_path / "train.py", IMPORTING_SCRIPT)
+    proc = flake8(["--select", "TL", "train.py"], tmp_path, fake=False)
+    assert [" ".join(line.split(" ")[:2]) for line in proc.stdout.splitlines()] == ["train.py:8:5: TL101", "train.py:14:1: TL202"]

@@ -6,9 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
-from cli_support import SARIF_SCHEMA, write
+from cli_support import REAL_SCRIPT, SARIF_SCHEMA, write
 
 from tllint.finding import Finding
 from tllint.formats import Context, render
@@ -16,7 +14,7 @@ from tllint.formats.github_format import escape_data, escape_property
 
 SOURCE = "import keras\nbase = fire_tl201()\nlr = fire_tl204()\nx = fire_tl301()\n"
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 @pytest.fixture
@@ -144,7 +142,9 @@ def test_junit_format(fake_rules, run_cli, project):
     failures = cases["src/train.py"].findall("failure")
     assert [f.get("type") for f in failures] == ["TL201", "TL204", "TL301"]
     assert failures[0].get("message") == "TL201: fake backbone-trainable-during-head-training"
-    assert failures[0].text == "src/train.py:2:8: TL201 (backbone-trainable-during-head-training, error) fake backbone-trainable-during-head-training"
+    assert failures[0].text == (
+        "src/train.py:2:8: TL201 (backbone-trainable-during-head-training, error) fake backbone-trainable-during-head-training"
+    )
     assert [f.get("type") for f in cases["src/broken.py"].findall("failure")] == ["TL000"]
 
 
@@ -156,7 +156,6 @@ def test_junit_escapes_markup():
 
 def test_sarif_with_real_rules_is_valid(run_cli, tmp_path, sarif_schema):
     import jsonschema
-    from test_cli import REAL_SCRIPT
 
     write(tmp_path / "train.py", REAL_SCRIPT)
     code, out, _ = run_cli("--format", "sarif", "train.py", cwd=tmp_path)
@@ -171,3 +170,17 @@ def test_sarif_with_real_rules_is_valid(run_cli, tmp_path, sarif_schema):
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert rules[results[1]["ruleIndex"]]["id"] == "TL202"
     assert rules[results[1]["ruleIndex"]]["help"]["markdown"].startswith("# TL202: trainable-change-not-applied")
+
+
+def test_confirmation_is_shown_in_every_format(sarif_schema):
+    import jsonschema
+
+    confirmed = finding(confirmation={"status": "confirmed", "evidence": "pixels 0..255 entered the backbone"})
+    expected = "raw pixels [confirmed: pixels 0..255 entered the backbone]"
+    assert render("text", [confirmed], Context()) == f"a.py:3:5: TL101 {expected}\n"
+    assert render("github", [confirmed], Context()).endswith(f"::TL101 {expected}\n")
+    assert expected in render("junit", [confirmed], Context(files=["a.py"]))
+    log = json.loads(render("sarif", [confirmed], Context()))
+    jsonschema.validate(log, sarif_schema)
+    assert log["runs"][0]["results"][0]["properties"]["confirmation"]["status"] == "confirmed"
+    assert json.loads(render("json", [confirmed], Context()))[0]["confirmation"]["status"] == "confirmed"

@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
-from cli_support import TESTS, write
+from cli_support import REAL_SCRIPT, TESTS, write
 
 pytest.importorskip("pygls")
 
@@ -25,7 +23,8 @@ class Client:
     def __init__(self, cwd: Path, fake: bool = True) -> None:
         env = {**os.environ, "PYTHONPATH": str(TESTS)}
         command = [sys.executable, str(TESTS / "fakerules.py"), "server"] if fake else [sys.executable, "-m", "tllint", "server"]
-        self.proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        pipe = subprocess.PIPE
+        self.proc = subprocess.Popen(command, cwd=cwd, stdin=pipe, stdout=pipe, stderr=pipe, env=env)
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -181,8 +180,6 @@ def test_real_server_reports_parse_error(tmp_path):
 
 @pytest.mark.slow
 def test_real_server_real_rules_and_unused_noqa_quick_fix(tmp_path):
-    from test_cli import REAL_SCRIPT
-
     write(tmp_path / "pyproject.toml", '[tool.tllint]\nextend-select = ["TL001"]\n')
     line = REAL_SCRIPT.splitlines()[2]
     text = REAL_SCRIPT.replace(line, line + "  # noqa: TL305")
@@ -207,6 +204,29 @@ def test_real_server_real_rules_and_unused_noqa_quick_fix(tmp_path):
         (edit,) = action["edit"]["changes"][uri]
         end = {"line": 2, "character": hash_col + len("# noqa: TL305")}
         assert edit == {"range": {"start": {"line": 2, "character": len(line)}, "end": end}, "newText": ""}
+        assert client.close() == 0
+    finally:
+        if client.proc.poll() is None:
+            client.proc.kill()
+            client.proc.wait()
+
+
+@pytest.mark.slow
+def test_real_server_follows_local_imports(tmp_path):
+    write(tmp_path / "data.py", 'import tensorflow as tf\n\n\ndef make():\n'
+          '    return tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))\n')
+
+    text = REAL_SCRIPT.replace(
+        'train = tf.keras.utils.image_dataset_from_directory("data", image_size=(224, 224))',
+        "from data import make\ntrain = make()",
+    )
+    client = Client(tmp_path, fake=False)
+    try:
+        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+        client.notify("initialized")
+        uri = open_doc(client, tmp_path / "train.py", text)
+        diagnostics = client.diagnostics(uri)["diagnostics"]
+        assert [(d["code"], d["range"]["start"]["line"]) for d in diagnostics] == [("TL101", 7), ("TL202", 13)]
         assert client.close() == 0
     finally:
         if client.proc.poll() is None:

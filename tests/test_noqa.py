@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
-
 from tllint.noqa import file_is_skipped, parse_noqa
 from tllint.runner import lint_text
 from tllint.settings import Settings
 
-pytest_plugins = ("cli_support",)  # fixtures: fake_rules, run_cli
+pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli
 
 
 def codes(text: str, settings: Settings | None = None) -> list[tuple[int, str]]:
@@ -38,7 +36,9 @@ def test_suppressed(fake_rules, comment):
     assert codes(f"x = fire_tl101()  {comment}\n") == []
 
 
-@pytest.mark.parametrize("comment", ["# noqa: TL201", "# noqa: TL102", "# noqa: TL11", "# noqa: E501", "# noqa:TL1011", "# no qa"])
+@pytest.mark.parametrize(
+    "comment", ["# noqa: TL201", "# noqa: TL102", "# noqa: TL11", "# noqa: E501", "# noqa:TL1011", "# no qa"]
+)
 def test_not_suppressed(fake_rules, comment):
     assert codes(f"x = fire_tl101()  {comment}\n") == [(2, "TL101")]
 

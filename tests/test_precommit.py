@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-pytest.register_assert_rewrite("cli_support")  # before its import: helpers assert too
 from cli_support import REPO, write
 
 pytest.importorskip("pre_commit")

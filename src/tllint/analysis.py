@@ -74,6 +74,11 @@ def analyze_source(
     cross-file context (local imports); None analyses the file alone.
     """
     settings = settings or Settings()
+    from tllint.hostile import nesting_problem
+
+    problem = nesting_problem(source)  # LibCST's native parser would overflow the C stack
+    if problem is not None:
+        return [tool_finding("TL000", problem, path)]
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -93,6 +98,7 @@ def analyze_module(
     *,
     enabled: set[str] | None = None,
     project=None,
+    fixes: bool = True,
 ) -> list[Finding]:
     from tllint.engine.script import build_script_model
 
@@ -103,15 +109,19 @@ def analyze_module(
         for cls in enabled_rules(enabled):
             for report in cls().check(script) or ():
                 finding = script.to_finding(cls, report)
-                attach_fix(script, report, finding)
-                key = (finding.code, finding.line, finding.column, finding.message)
+                # Fixes edit this text: none for a finding in an imported module (tllint.project)
+                # or where the caller maps positions itself (notebook cells: fixes=False).
+                if fixes and finding.path == path:
+                    attach_fix(script, report, finding)
+                key = (finding.path, finding.code, finding.line, finding.column, finding.message)
                 if key not in seen:
                     seen.add(key)
                     findings.append(finding)
         findings.sort(key=Finding.sort_key)
         return findings
     except RecursionError:
-        return [tool_finding("TL999", "internal error: recursion limit reached (deeply nested code); please report it", path)]
+        # Valid but deeply nested code (thousands of chained operators): not an engine crash.
+        return [tool_finding("TL000", "cannot analyse: code nested too deeply (Python's recursion limit reached)", path)]
     except Exception as exc:  # noqa: BLE001 - one file must never stop the run
         where = traceback.extract_tb(exc.__traceback__)[-1]
         hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]

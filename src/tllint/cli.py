@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tllint {__version__}")
     out = parser.add_argument_group("output")
     out.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"), default="text")
-    out.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    out.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     out.add_argument("--show-source", action="store_true", help="show the source line with a caret under the column")
     out.add_argument("--statistics", action="store_true", help="print the count of each code instead of the findings")
@@ -59,11 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
     perf.add_argument("--jobs", "-j", type=int, metavar="N", help=argparse.SUPPRESS)
     perf.add_argument("--timeout-per-file", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
-    # Reserved for autofix (another module, `tllint.fixing`).
-    fix = parser.add_argument_group("fixes (reserved)")
-    fix.add_argument("--fix", action="store_true", help=argparse.SUPPRESS)
-    fix.add_argument("--diff", action="store_true", help=argparse.SUPPRESS)
-    fix.add_argument("--unsafe-fixes", action="store_true", help=argparse.SUPPRESS)
+    # Autofix: `tllint.fixes.cli`.
+    fix = parser.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply the safe fixes and write the files; report what remains")
+    fix.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply the fixes that change training behaviour")
+    # Confirm mode: `tllint.confirm` (its parent side imports no TensorFlow).
+    from tllint.confirm import add_arguments as add_confirm_arguments
+
+    add_confirm_arguments(parser)
     return parser
 
 
@@ -124,16 +128,27 @@ def check_command(argv: list[str]) -> int:
     settings = load_run_settings(args)
 
     from tllint.discovery import discover, print_warnings
-    from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths
+    from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths, new_project
 
     paths = args.paths or ["."]
+    if args.confirm:
+        from tllint.confirm import confirm_available
+
+        hint = confirm_available()
+        if hint is not None:
+            raise UsageError(hint)
+    if args.fix or args.diff:
+        from tllint.fixes.cli import fix_command
+
+        return fix_command(args, settings, paths)
     if "-" in paths:
         if paths != ["-"]:
             raise UsageError("`-` (stdin) cannot be combined with other paths")
         result = RunResult()
         display = args.stdin_filename or "-"
         data = sys.stdin.buffer.read()
-        linter = Linter(settings)
+        # With a real file name, local imports are followed (findings in them are not reported).
+        linter = Linter(settings, project=new_project(settings) if args.stdin_filename else None)
         result.files_checked, result.files = 1, [display]
         try:
             text = decode_source(data)
@@ -144,7 +159,8 @@ def check_command(argv: list[str]) -> int:
             result.unreadable.add(display)
             result.findings = [tool_finding("TL000", str(exc), display, exc.line, exc.column)]
         else:
-            result.findings = linter.lint_text(text, display, path=args.stdin_filename or display)
+            findings = linter.lint_text(text, display, path=args.stdin_filename or display)
+            result.findings = [f for f in findings if f.path == display]
             if result.findings:
                 result.sources[display] = text
     else:
@@ -159,6 +175,8 @@ def check_command(argv: list[str]) -> int:
             return EXIT_CLEAN
         result = lint_paths(found.targets, settings)
 
+    if args.confirm:
+        run_confirm_mode(args, result)
     findings = result.findings
     if args.write_baseline:
         from tllint.baseline import BaselineError, write_baseline
@@ -183,6 +201,20 @@ def check_command(argv: list[str]) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def run_confirm_mode(args: argparse.Namespace, result) -> None:
+    """Judge each finding by running its script (in place); add the findings seen only at run time."""
+    from tllint.confirm import run_confirm
+    from tllint.finding import Finding
+
+    by_path: dict[str, list] = {display: [] for display in result.files}
+    for finding in result.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    confirmed = run_confirm(by_path, args)
+    result.findings = sorted(result.findings + confirmed.new_findings, key=Finding.sort_key)
+    if confirmed.summary:
+        print(confirmed.summary, file=sys.stderr)
 
 
 def write_report(args: argparse.Namespace, findings, result) -> None:

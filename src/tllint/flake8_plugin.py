@@ -39,7 +39,7 @@ class TllintChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from tllint.analysis import might_involve_keras
         from tllint.noqa import file_is_skipped
-        from tllint.runner import safe_analyze
+        from tllint.runner import new_project, safe_analyze
         from tllint.selection import code_matches_any, enabled_codes, per_file_ignored
 
         text = "".join(self.lines)
@@ -52,7 +52,8 @@ class TllintChecker:
         enabled = enabled_codes(settings) - NOT_IN_FLAKE8
         ignored = per_file_ignored(settings, self.filename)
         rule_codes = enabled - {"TL000", "TL999"}
-        for finding in safe_analyze(text, self.filename, settings, rule_codes):
-            if finding.code not in enabled or code_matches_any(finding.code, ignored):
+        # Local imports are followed; findings inside the imported modules belong to their own run.
+        for finding in safe_analyze(text, self.filename, settings, rule_codes, new_project(settings)):
+            if finding.path != self.filename or finding.code not in enabled or code_matches_any(finding.code, ignored):
                 continue
             yield finding.line, max(finding.column - 1, 0), f"{finding.code} {finding.message}", type(self)

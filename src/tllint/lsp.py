@@ -69,7 +69,7 @@ def document_path(uri: str) -> Path | None:
 
 
 def lint_document(uri: str, text: str) -> list[types.Diagnostic]:
-    from tllint.runner import lint_text
+    from tllint.runner import lint_text, new_project
 
     path = document_path(uri)
     lines = text.splitlines()
@@ -85,7 +85,9 @@ def lint_document(uri: str, text: str) -> list[types.Diagnostic]:
                 source="tllint",
             )
         ]
-    findings = lint_text(text, str(path) if path else uri, settings)
+    # A fresh project per lint: the imported modules may have changed on disk since the last one.
+    project = new_project(settings) if path else None
+    findings = lint_text(text, str(path) if path else uri, settings, project=project)
     return [to_diagnostic(f, lines) for f in findings]
 
 

@@ -127,7 +127,7 @@ def _cell_at(cells: list[Cell], line: int) -> Cell | None:
     return None
 
 
-_LINE_REF = re.compile(r"\b(line|lines) (\d+)\b")
+_LINE_REF = re.compile(r"\b(line|lines) (\d+)\b(?! in [\w.-]+\.py\b)")
 
 
 def _cell_lines(message: str, cells: list[Cell]) -> str:
@@ -221,7 +221,8 @@ def lint_notebook(path: str, text: str, settings: Settings | None = None, enable
         project = Project()
     codes = set(enabled) if enabled is not None else None
     rule_codes = codes - {"TL000", "TL001", "TL999"} if codes is not None else None
-    analysed = analyze_module(module, combined, path, settings, enabled=rule_codes, project=project)
+    # Fixes are left out: their edits would be positions in the joined cells, not in the notebook.
+    analysed = analyze_module(module, combined, path, settings, enabled=rule_codes, project=project, fixes=False)
     own = [f for f in analysed if f.path == path]
     foreign = [f for f in analysed if f.path != path]
     own = apply_noqa(own, combined, report_unused=codes is not None and "TL001" in codes, path=path)

@@ -68,7 +68,7 @@ class Project:
         self._displays: dict[Path, str] = {}
         self._programs: dict[str, Program] = {}
         # Per module path: line ranges some program ran (its top level, the functions it called).
-        self._coverage: dict[Path, list[tuple[str, int, int]]] = {}
+        self._coverage: dict[Path, list[tuple[str, frozenset]]] = {}
         self._foreign: list = []  # findings one program reported in another file
         self._foreign_ids: set[int] = set()
         self._used_noqa: set[tuple[Path, int]] = set()
@@ -222,7 +222,14 @@ class Project:
         root = _root_interpreter(interp)
         if root is not None:
             root.flavours |= mod.flavours
-        _run_module_body(mod, interp)
+        try:
+            _run_module_body(mod, interp)
+        except Exception as exc:  # noqa: BLE001 - an imported module never breaks its importer
+            from tllint.engine.interpreter import Budget
+
+            if isinstance(exc, (Budget, RecursionError)):
+                raise
+            # Keep what its top level defined before the failure; the rest is unknown.
         return mod
 
     def module_attribute(self, interp, local_module, attr: str) -> Any:
@@ -284,7 +291,7 @@ class Project:
     # ------------------------------------------------------------------ findings across files
     def split_foreign(self, display: str, findings: list, settings, keep) -> tuple[list, list]:
         """(own findings, findings in other files with their noqa and per-file-ignores applied)."""
-        from tllint.noqa import parse_noqa
+        from tllint.noqa import file_is_skipped, parse_noqa
         from tllint.selection import per_file_ignored
 
         program = self._programs.pop(display, None)
@@ -302,6 +309,8 @@ class Project:
             path = by_path.get(finding.path)
             parsed = self._parsed.get(path) if path is not None else None
             if parsed is not None:
+                if file_is_skipped(parsed.source):
+                    continue
                 noqa = parse_noqa(parsed.source)
                 if noqa.suppresses(finding):
                     for directive in noqa.by_line.get(finding.line, ()):
@@ -316,31 +325,35 @@ class Project:
         return own, foreign
 
     def _record_coverage(self, program: Program) -> None:
+        # Which functions of each imported module this program ran; lines are worked out only
+        # for the modules that have findings of their own (positions cost a code generation).
         for path, mod in program.modules.items():
-            parsed = self._parsed.get(path)
-            if parsed is None:
+            if self._parsed.get(path) is None:
                 continue
-            display = self.display_of(path, program)
-            ranges = self._coverage.setdefault(path, [])
-            positions = parsed.positions
-            for stmt in parsed.module.body:
-                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or _is_main_if(stmt):
-                    continue
-                pos = positions.get(stmt)
-                if pos is not None:
-                    ranges.append((program.display, pos.start.line, pos.end.line))
-            for func in _functions(parsed.module):
-                if id(func) in mod.called:
-                    pos = positions.get(func)
-                    if pos is not None:
-                        ranges.append((program.display, pos.start.line, pos.end.line))
-            self._displays.setdefault(path, display)
+            self._coverage.setdefault(path, []).append((program.display, frozenset(mod.called)))
+            self._displays.setdefault(path, self.display_of(path, program))
+
+    def _covered_lines(self, path: Path) -> list[tuple[str, int, int]]:
+        parsed = self._parsed[path]
+        positions = parsed.positions
+        out: list[tuple[str, int, int]] = []
+        top = []
+        for stmt in parsed.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or _is_main_if(stmt):
+                continue
+            pos = positions.get(stmt)
+            if pos is not None:
+                top.append((pos.start.line, pos.end.line))
+        functions = [(id(func), positions.get(func)) for func in _functions(parsed.module)]
+        for by, called in self._coverage.get(path, ()):
+            out.extend((by, start, end) for start, end in top)
+            out.extend((by, pos.start.line, pos.end.line) for key, pos in functions if pos is not None and key in called)
+        return out
 
     def finalize(self, findings: list) -> list:
         """Deduplicate and let importers' richer analyses override a module's own one."""
+        by_display = {self.display_of(path): path for path in self._coverage}
         covered: dict[str, list[tuple[str, int, int]]] = {}
-        for path, ranges in self._coverage.items():
-            covered.setdefault(self.display_of(path), []).extend(ranges)
         out = []
         seen: set[tuple] = set()
         for finding in findings:
@@ -350,8 +363,10 @@ class Project:
             if id(finding) not in self._foreign_ids:
                 if finding.code == "TL001" and (finding.path, finding.line) in self._used_noqa:
                     continue
-                if finding.code not in TOOL_CODES and finding.cell is None:
-                    ranges = covered.get(finding.path, ())
+                if finding.code not in TOOL_CODES and finding.cell is None and finding.path in by_display:
+                    if finding.path not in covered:
+                        covered[finding.path] = self._covered_lines(by_display[finding.path])
+                    ranges = covered[finding.path]
                     if any(by != finding.path and start <= finding.line <= end for by, start, end in ranges):
                         continue
             seen.add(key)
@@ -372,6 +387,26 @@ class Project:
 
 
 # ---------------------------------------------------------------------- helpers
+class ForeignLine(int):
+    """A line number in another file: compares and computes as an int, prints `12 in data.py`."""
+
+    file: str = ""
+
+    def __str__(self) -> str:
+        return f"{int(self)} in {self.file}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(int(self), spec)
+
+
+def foreign_line(found) -> int:
+    if found is None or found[1] is None:
+        return 0
+    line = ForeignLine(found[1].start.line)
+    line.file = os.path.basename(found[0])
+    return line
+
+
 def _looks_like_namespace(folder: Path) -> bool:
     """A folder without __init__.py counts as a package only if it holds Python files."""
     try:

@@ -161,7 +161,7 @@ class Linter:
         if lint_notebook is None:
             return []
         try:
-            return list(lint_notebook(target.display, text, self.settings, set(self.enabled), project=self.project))
+            return list(lint_notebook(target.display, text, self.settings, set(self.enabled)))
         except Exception as exc:  # noqa: BLE001 - one notebook must never stop the run
             hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
             message = f"internal error while reading this notebook ({hint}); please report it"
@@ -177,7 +177,10 @@ def lint_paths(
     """
     targets = list(targets)
     if project is None:
-        project = new_project(settings, targets)
+        project = new_project(settings)
+    project = project or None  # False: no cross-file context
+    for target in targets if project is not None else ():
+        project.register(target.path, target.display)
     linter = Linter(settings, enabled, project)
     result = RunResult()
     for target in targets:
@@ -204,7 +207,12 @@ def new_project(settings: Settings, targets: Iterable[Target] = ()):
 
 
 def lint_text(
-    text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None
+    text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None, project=None
 ) -> list[Finding]:
-    """Findings for one text (stdin, the language server, the flake8 plugin)."""
-    return Linter(settings or Settings(), enabled).lint_text(text, display_path)
+    """Findings for one text (stdin, the language server, the flake8 plugin).
+
+    `project` (e.g. `new_project(settings)`) follows the file's local imports; findings in those
+    modules are left out, as only this text is being reported on.
+    """
+    findings = Linter(settings or Settings(), enabled, project).lint_text(text, display_path)
+    return [f for f in findings if f.path == display_path]

@@ -15,7 +15,7 @@ os.makedirs("checkpoints", exist_ok=True)
 callbacks = [
     keras.callbacks.ModelCheckpoint("checkpoints/best.keras"),
     keras.callbacks.CSVLogger("training_log.csv"),
-    keras.callbacks.TensorBoard(log_dir=os.path.join(HERE, "logs")),
+    keras.callbacks.BackupAndRestore(os.path.join(HERE, "backup")),
 ]
 model.fit(X, Y, batch_size=8, epochs=2, callbacks=callbacks)
 model.save("model.keras")

@@ -57,6 +57,8 @@ class ConfirmResult:
     summary: str = ""
     # Per script: seconds, exit status, whether it timed out (for reports and tests).
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Per script: the observed run (tllint.confirm.verdicts.Timeline), for callers that want more.
+    timelines: dict[str, Any] = field(default_factory=dict)
 
 
 def add_arguments(parser) -> None:
@@ -146,6 +148,7 @@ def run_confirm(findings_by_path: dict[str, list[Finding]], options: Any = None)
             run = run_script(path, steps=opts.steps, timeout=opts.timeout, backend=opts.backend)
         timeline = Timeline.build(run)
         meta = meta or timeline.meta
+        result.timelines[path] = timeline
         result.runs[path] = {
             "seconds": round(run.seconds, 2),
             "returncode": run.returncode,
@@ -156,11 +159,6 @@ def run_confirm(findings_by_path: dict[str, list[Finding]], options: Any = None)
         for finding in findings:
             if run.skipped:
                 finding.confirmation = {"status": INCONCLUSIVE, "evidence": f"not run: {run.skipped}"}
-            elif run.timed_out and finding.code not in ("TL000",):
-                verdict = judge(timeline, finding)
-                if verdict["status"] == INCONCLUSIVE:
-                    verdict["evidence"] += f" (killed after {opts.timeout:g} s)"
-                finding.confirmation = verdict
             else:
                 finding.confirmation = judge(timeline, finding)
         if not run.skipped:

@@ -28,6 +28,7 @@ class RunResult:
     seconds: float = 0.0
     stderr_tail: str = ""
     skipped: str | None = None  # why the script was not run
+    timeout: float | None = None
 
     def of_kind(self, kind: str) -> list[dict]:
         return [e for e in self.events if e.get("kind") == kind]
@@ -77,7 +78,7 @@ def run_script(
     keep_sandbox: bool = False,
 ) -> RunResult:
     script_path = Path(script).resolve()
-    result = RunResult(script=str(script_path))
+    result = RunResult(script=str(script_path), timeout=timeout)
     sandbox = Path(tempfile.mkdtemp(prefix="tllint-confirm-")).resolve()
     work = sandbox / "work"
     tmp = sandbox / "tmp"

@@ -160,7 +160,7 @@ class Timeline:
         if r.skipped:
             return r.skipped
         if r.timed_out:
-            return "the script was stopped at the confirm timeout"
+            return f"the script was killed at the confirm timeout ({r.timeout:g} s)" if r.timeout else "the script was killed at the confirm timeout"
         if self.end is None:
             tail = (r.stderr_tail or "").strip().splitlines()
             hint = f" ({tail[-1][:200]})" if tail else ""
@@ -520,7 +520,8 @@ def verdict_tl206(t: Timeline, f: Finding) -> Verdict:
     if st is not None:
         after = f"; in {t.where(call)}, {st['flagged']} of {st['n_vars']} {b['name']} variables were trainable and {st['changed']} changed"
     if n_vars == 0:
-        return CONFIRMED, f"the assignment at line {line} set trainable={value_txt} on {shown}, which own no variables{after}"
+        owns = "owns" if len(names) == 1 else "own"
+        return CONFIRMED, f"the assignment at line {line} set trainable={value_txt} on {shown}, which {owns} no variables{after}"
     whole = [e for e in sets if e.get("role") in ("backbone",) or e.get("contains")]
     if whole and len(sets) > 1:
         return CONFIRMED, (
@@ -605,7 +606,9 @@ def verdict_tl302(t: Timeline, f: Finding) -> Verdict:
             return CONFIRMED if "shape" in ex.get("message", "").lower() else INCONCLUSIVE, f"{t.where(call)} failed: {ex['type']}: {ex['message'][:240]}"
         return t.not_observed("the labels of a training batch")
     shape = tuple(labels.get("shape") or ())
-    text = f"labels {labels.get('dtype')} of shape {shape} (values {_fmt(labels.get('min'))}..{_fmt(labels.get('max'))}) with loss {loss.get('name')} and a {units}-unit {act} output"
+    lo, hi = labels.get("min"), labels.get("max")
+    rng = f"{int(lo)}..{int(hi)}" if labels.get("integral") and lo is not None and hi is not None else f"{_fmt(lo)}..{_fmt(hi)}"
+    text = f"labels {labels.get('dtype')} of shape {shape} (values {rng}) with loss {loss.get('name')} and a {units}-unit {act} output"
     int_coded = labels.get("integral") and not labels.get("onehot") and (len(shape) == 1 or (len(shape) == 2 and shape[-1] == 1))
     onehot = labels.get("onehot")
     bad = None

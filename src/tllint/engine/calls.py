@@ -538,7 +538,7 @@ def call_ref(interp: "Interpreter", ref: Ref, args, kwargs, node: cst.Call) -> V
     name = ref.name
     handler = _HANDLERS.get(name)
     if handler is not None:
-        return handler(interp, ref, args, kwargs, node)
+        return heads.after_call(name, handler(interp, ref, args, kwargs, node))
     last = name.rsplit(".", 1)[-1]
     if name.startswith("keras.applications."):
         if last == "preprocess_input":
@@ -557,7 +557,7 @@ def call_ref(interp: "Interpreter", ref: Ref, args, kwargs, node: cst.Call) -> V
         initial = kwargs.get("initial_learning_rate", args[0] if args else UNKNOWN)
         return Schedule(const_value(initial) if is_number(initial) else None)
     if name in RANGE_NEUTRAL_TF:
-        return args[0] if args and isinstance(args[0], (Tensor, Data)) else (args[0] if args and isinstance(args[0], Data) else UNKNOWN)
+        return heads.after_tf_op(name, args[0] if args and isinstance(args[0], (Tensor, Data)) else (args[0] if args and isinstance(args[0], Data) else UNKNOWN))
     if name in RAW_LOADERS:
         return Tensor(Encoding(Source("raw", RAW_LOADERS[name], node)), None, rank=3)
     if (name.startswith("keras_hub.") or name.startswith("keras_nlp.") or name.startswith("keras_cv.")) and last == "from_preset":
@@ -713,7 +713,7 @@ def apply_layer(interp: "Interpreter", layer: LayerV, x: Value, node) -> Value:
         result = apply_function(interp, layer.fn, [x], node)
         if isinstance(result, (Tensor, Data)):
             return result
-        return _with_step(x, Step("opaque", _src(interp, layer.node), layer.node))
+        return heads.unknown_shape(_with_step(x, Step("opaque", _src(interp, layer.node), layer.node)))
     if short in RANGE_NEUTRAL_LAYERS:
         if isinstance(x, Tensor) and short in heads.SHAPE_CHANGING:
             return heads.reshaped(layer, x)

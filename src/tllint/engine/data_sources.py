@@ -154,6 +154,12 @@ def _from_tensor_slices(interp, ref, args, kwargs, node):
     return data
 
 
+def _list_files(interp, ref, args, kwargs, node):
+    data = Data(Encoding(Source("unknown", "Dataset.list_files", node)), None, node, "list_files", batched=False, paired=False)
+    interp.datas.append(data)
+    return data
+
+
 # ---------------------------------------------------------------------- dtype changes
 def _cast(interp, ref, args, kwargs, node):
     x = args[0] if args else kwargs.get("x", UNKNOWN)
@@ -185,7 +191,8 @@ def _convert_image_dtype(interp, ref, args, kwargs, node):
     if target != "float":
         return calls._with_step(x, Step("opaque", _src(interp, node), node))
     if x.encoding.dtype == "float":
-        return x  # float input: convert_image_dtype does nothing
+        # Float input: convert_image_dtype does nothing. A "note" step changes no range; messages cite it.
+        return calls._with_step(x, Step("note", _src(interp, node), node))
     if x.encoding.dtype == "uint8":
         return calls._with_step(x, Step("affine", _src(interp, node), node, scale=1 / 255.0))
     return calls._with_step(x, Step("opaque", _src(interp, node), node))
@@ -237,6 +244,7 @@ def _generator(interp, ref, args, kwargs, node):
     gen = calls.make_generator(interp, ref, args, kwargs, node)
     if node.args and node.args[0].keyword is None and node.args[0].star == "" and args:
         gen.__dict__["positional"] = node.args[0]
+        gen.__dict__["positional_value"] = args[0]
         gen.normalizes = bool(const_value(kwargs.get("featurewise_std_normalization", Const(False)))) or any(
             const_value(kwargs.get(k, Const(False))) is True for k in ("samplewise_center", "samplewise_std_normalization"))
     return gen
@@ -273,6 +281,7 @@ def register(handlers: dict[str, Callable]) -> None:
     handlers["tensorflow_datasets.load"] = _tfds_load
     handlers["tensorflow.data.Dataset.from_tensor_slices"] = _from_tensor_slices
     handlers["tensorflow.data.Dataset.from_tensors"] = _from_tensor_slices
+    handlers["tensorflow.data.Dataset.list_files"] = _list_files
     handlers["tensorflow.cast"] = _cast
     handlers["keras.ops.cast"] = _cast
     handlers["tensorflow.image.resize"] = _resize

@@ -17,7 +17,6 @@ from tllint.engine.values import (
     Backbone,
     Const,
     Data,
-    DictV,
     Labels,
     LayerV,
     Model,
@@ -26,7 +25,6 @@ from tllint.engine.values import (
     Tensor,
     Value,
     const_value,
-    is_number,
 )
 
 # Range-neutral layers that change the static shape of what passes through them.
@@ -321,3 +319,37 @@ def input_shapes(script, backbone: Backbone) -> list[ShapeSource]:
 
 def _dim(d: Any) -> int | None:
     return d if isinstance(d, int) and not isinstance(d, bool) else None
+
+
+# TF / NumPy calls that keep the static shape of what they are given (the others in
+# calls.RANGE_NEUTRAL_TF resize, crop, reshape or stack it).
+_SHAPE_KEEPING_TF = {
+    "tensorflow.cast", "tensorflow.identity", "tensorflow.ensure_shape", "tensorflow.convert_to_tensor",
+    "tensorflow.image.random_flip_left_right", "tensorflow.image.random_flip_up_down",
+    "tensorflow.image.flip_left_right", "tensorflow.image.random_brightness", "keras.ops.cast",
+    "keras.ops.convert_to_tensor", "numpy.float32", "numpy.copy", "numpy.asarray", "numpy.array",
+}
+
+
+def after_tf_op(name: str, value: Value) -> Value:
+    """The result of a range-neutral TF call: same pixels, shape unknown unless the op keeps it."""
+    if isinstance(value, Tensor) and value.shape is not None and name not in _SHAPE_KEEPING_TF:
+        return dataclasses.replace(value, shape=None)
+    return value
+
+
+def unknown_shape(value: Value) -> Value:
+    """A tensor through an opaque transformation (a Lambda we cannot follow): rank and shape unknown."""
+    if isinstance(value, Tensor):
+        return dataclasses.replace(value, rank=None, shape=None)
+    return value
+
+
+_SHAPE_SETTING = {"keras.Input", "keras.layers.Input", "keras.layers.InputLayer"}
+
+
+def after_call(name: str, value: Value) -> Value:
+    """A known call's result: only `Input` and shape-keeping ops vouch for a static shape."""
+    if name in _SHAPE_SETTING:
+        return value
+    return after_tf_op(name, value)

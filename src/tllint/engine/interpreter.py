@@ -200,8 +200,13 @@ class Interpreter:
         # then-arm
         self.cond = saved_cond + ((if_id, True),)
         restore = self._narrow(narrowing, True)
+        # A `return` in one arm must not skip the other arm nor leave the arm's branch path on
+        # the events that follow the call.
+        then_returned = else_returned = False
         try:
             self.exec_block(node.body.body)
+        except _Return:
+            then_returned = True
         finally:
             self._unnarrow(restore)
         then_env = dict(self.env)
@@ -215,12 +220,16 @@ class Interpreter:
                 self.exec_if(node.orelse)
             elif isinstance(node.orelse, cst.Else):
                 self.exec_block(node.orelse.body.body)
+        except _Return:
+            else_returned = True
         finally:
             self._unnarrow(restore)
         self.cond = saved_cond
         else_env = dict(self.env)
         self.env.clear()
         self.env.update(_join_envs(before, then_env, else_env))
+        if then_returned and else_returned:
+            raise _Return()
 
     def _narrow(self, narrowing, arm: bool):
         if narrowing is None:

@@ -57,6 +57,10 @@ def rate_at(script, model, step) -> Rate | None:
             continue
         on_opt = ev.optimizer is opt
         on_model = ev.model is model and ev.index > compile_ev.index
+        if not on_opt and ev.model is not None:
+            # `model.optimizer.learning_rate` changes the optimizer compiled then: the same object?
+            current = script.last_compile_before(ev.model, ev)
+            on_opt = current is not None and optimizer_of(script, current) is opt
         if not (on_opt or on_model):
             continue
         if ev.lr is None:

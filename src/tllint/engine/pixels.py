@@ -26,7 +26,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Step:
-    """One transform. kind: affine | preprocess | normalize | neutral | opaque."""
+    """One transform. kind: affine | preprocess | normalize | neutral | opaque | note (changes
+    nothing, kept so messages can cite it: a no-op `convert_image_dtype`)."""
 
     kind: str
     what: str

@@ -199,7 +199,12 @@ class ScriptModel:
     def line(self, node: cst.CSTNode | None) -> int:
         if node is None:
             return 0
-        pos = self.position(node)
+        pos = self._positions.get(node)
+        if pos is None and self.interp.project is not None:
+            # A statement of an imported module: an int that prints as `12 in data.py`.
+            from tllint.project import foreign_line
+
+            return foreign_line(self.origin(node))
         return pos.start.line if pos else 0
 
     def code(self, node: cst.CSTNode, limit: int = 60) -> str:

@@ -70,3 +70,15 @@ def trainable_assign(node) -> cst.Assign | None:
     ):
         return node
     return None
+
+
+def optimizer_arg(call) -> cst.Arg | None:
+    """The `optimizer` argument of a `compile(...)` call (keyword or first positional)."""
+    if not isinstance(call, cst.Call):
+        return None
+    for i, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value == "optimizer":
+            return arg
+        if i == 0 and arg.keyword is None and not arg.star:
+            return arg
+    return None

@@ -369,7 +369,7 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
 
 
 def fmt_number(value: float) -> str:
-    text = repr(float(value))
+    text = repr(float(f"{float(value):.3g}"))
     if "e" in text:
         mantissa, exp = text.split("e")
         if mantissa.endswith(".0"):

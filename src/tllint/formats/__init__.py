@@ -36,5 +36,14 @@ def location(finding: Finding) -> str:
     return f"{finding.path}:{cell}{finding.line}:{finding.column}"
 
 
+def message_with_confirmation(finding: Finding) -> str:
+    """The message, plus what --confirm observed (`[confirmed: ...]`) once it ran."""
+    if not finding.confirmation:
+        return finding.message
+    from tllint.confirm import format_confirmation
+
+    return f"{finding.message} [{format_confirmation(finding)}]"
+
+
 def rule_url(code: str) -> str:
     return DOCS_URL.format(code=code)

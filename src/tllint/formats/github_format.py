@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tllint.finding import Finding
-from tllint.formats import Context
+from tllint.formats import Context, message_with_confirmation
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -19,7 +19,8 @@ def escape_property(text: str) -> str:
 def render(findings: list[Finding], context: Context) -> str:
     out = []
     for f in findings:
-        message = f.message if f.cell is None else f"cell {f.cell}: {f.message}"
+        message = message_with_confirmation(f)
+        message = message if f.cell is None else f"cell {f.cell}: {message}"
         props = {
             "file": f.path.replace("\\", "/"),
             "line": f.line,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from tllint.finding import Finding
-from tllint.formats import Context, location
+from tllint.formats import Context, location, message_with_confirmation
 
 
 def render(findings: list[Finding], context: Context) -> str:
@@ -20,6 +20,6 @@ def render(findings: list[Finding], context: Context) -> str:
         case = ET.SubElement(suite, "testcase", name=path, classname=path.replace("/", ".").removesuffix(".py"))
         for f in items:
             failure = ET.SubElement(case, "failure", message=f"{f.code}: {f.message}", type=f.code)
-            failure.text = f"{location(f)}: {f.code} ({f.name}, {f.severity}) {f.message}"
+            failure.text = f"{location(f)}: {f.code} ({f.name}, {f.severity}) {message_with_confirmation(f)}"
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -69,6 +69,10 @@ def result(finding: Finding, index: int, fingerprint: str, cwd: Path) -> dict:
         properties["cell"] = finding.cell
     if finding.keras:
         properties["keras"] = finding.keras
+    if finding.confirmation:
+        properties["confirmation"] = finding.confirmation
+    if finding.source != "static":
+        properties["source"] = finding.source
     if properties:
         out["properties"] = properties
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tllint.finding import Finding
-from tllint.formats import Context, location
+from tllint.formats import Context, location, message_with_confirmation
 
 RESET = "\033[0m"
 BOLD = "\033[1m"
@@ -19,7 +19,7 @@ def render(findings: list[Finding], context: Context) -> str:
     out = []
     for f in findings:
         code = paint(f.code, STYLES.get(f.severity, BOLD), context.color)
-        out.append(f"{paint(location(f), BOLD, context.color)}: {code} {f.message}")
+        out.append(f"{paint(location(f), BOLD, context.color)}: {code} {message_with_confirmation(f)}")
         if context.show_source:
             out.extend(source_excerpt(f, context))
     return "".join(line + "\n" for line in out)

@@ -22,12 +22,13 @@ from typing import Any
 import libcst as cst
 
 from tllint.engine import kb
+from tllint.engine.imports import dotted_name
 from tllint.engine.pixels import Encoding, Step, Verdict, close, describe, fmt_interval, relative
-from tllint.engine.values import Backbone, Data, Feed, Model
+from tllint.engine.values import Backbone, Data, Feed, Func, Model, Ref
 from tllint.knowledge.applications import CONTRACTS
 
 CONTRACT_TEXT = {
-    "tf": "[-1, 1] (`x / 127.5 - 1`)",
+    "tf": "[-1, 1]",
     "caffe": "caffe-style input (0..255 pixels flipped to BGR with the ImageNet mean subtracted, about -124..152)",
     "torch": "ImageNet mean/std-normalised input (`x / 255`, then mean/std: about -2.1..2.6)",
     "raw": "raw [0, 255] pixels (its preprocessing is built in)",
@@ -184,12 +185,24 @@ def task_arrivals(script):
     """keras_hub tasks (`ImageClassifier.from_preset`) run their preset's preprocessing inside
     fit/predict/evaluate: what their training data carries arrives at that built-in scaling."""
     for model in script.models:
-        if model.kind != "keras_hub_task" or not model.backbones:
+        if model.kind != "keras_hub_task" or not model.backbones or not _from_keras_hub(script, model.backbones[0]):
             continue
         for step in script.steps(model, implicit=False):
             if isinstance(step.data, Data):
                 feed = Feed(model.backbones[0], relative(), None, step.node)
                 yield TaskArrival(feed, model, step, step.data, step.data.encoding, describe(step.data.encoding))
+
+
+def _from_keras_hub(script, backbone: Backbone) -> bool:
+    """keras_hub (or its former name keras_nlp) only: KerasCV tasks carry no preset preprocessor
+    (keras-facts §4 covers keras_hub)."""
+    node = backbone.node
+    name = dotted_name(node.func) if isinstance(node, cst.Call) else None
+    if not name:
+        return False
+    head = name.split(".")[0]
+    full = script.interp.imports.resolve(head) or head
+    return full.split(".")[0] in ("keras_hub", "keras_nlp")
 
 
 def judge(arrival, script) -> Judgement | None:
@@ -219,9 +232,10 @@ def judge(arrival, script) -> Judgement | None:
         if contract == "raw":
             return None
         msg = (
-            f"raw pixels (0..255){source_text(arrival, script)}{_raw_notes(arrival, script)} reach {name}, whose "
-            f"pretrained weights expect {CONTRACT_TEXT[contract]}; nothing on the way scales them, so the features are "
-            f"garbage and accuracy plateaus. Fix: {family_fix(backbone, contract)}, before the backbone."
+            f"raw pixels (0..255){source_text(arrival, script)} reach {name}, whose "
+            f"pretrained weights expect {CONTRACT_TEXT[contract]}; nothing on the way scales them"
+            f"{_raw_notes(arrival, script)}, so the features are garbage and accuracy plateaus. "
+            f"Fix: {family_fix(backbone, contract)}, before the backbone."
         )
         return Judgement("TL101", arrival.feed.node, msg, data)
     if contract == "raw":
@@ -235,7 +249,7 @@ def judge(arrival, script) -> Judgement | None:
         expect = CONTRACT_TEXT[contract]
         msg = (
             f"{arrived_text(verdict, script)} reach {name}, whose pretrained weights expect {expect}"
-            f"{'' if own != contract else f' (`{_module_of(backbone)}.preprocess_input`, {contract} mode)'}: "
+            f"{'' if own != contract else f', what `{_module_of(backbone)}.preprocess_input` produces'}: "
             f"this is the preprocess_input of another family, so the input lands in the wrong range"
             f"{' and channel order' if 'caffe' in (contract, verdict.mode) else ''} and the pretrained features are off. "
             f"Fix: use {family_fix(backbone, contract)} instead."
@@ -258,13 +272,19 @@ def judge(arrival, script) -> Judgement | None:
         if last is None or last.node is None:
             return None
         msg = (
-            f"{arrived_text(verdict, script)} reach {name}, whose pretrained weights expect {CONTRACT_TEXT[contract]}: "
-            f"the input is scaled, but into another range than the one the weights were trained on, so the "
+            f"{arrived_text(verdict, script)}{_assumed(arrival)} reach {name}, whose pretrained weights expect "
+            f"{CONTRACT_TEXT[contract]}: the input is scaled, but into another range than the one the weights were trained on, so the "
             f"pretrained features are off and accuracy stalls well below what the backbone can do. "
             f"Fix: replace {step_text(last, script)} with {family_fix(backbone, contract)}."
         )
         return Judgement("TL102", last.node, msg, data)
     return None
+
+
+def _assumed(arrival) -> str:
+    if arrival.data is None and arrival.model is not None and arrival.encoding.source.node is None:
+        return " (no training data in sight: assuming images as decoded, 0..255)"
+    return ""
 
 
 def _raw_notes(arrival, script) -> str:
@@ -273,10 +293,22 @@ def _raw_notes(arrival, script) -> str:
     gen = data.__dict__.get("generator") if isinstance(data, Data) else None
     if gen is not None and gen.__dict__.get("positional") is not None and gen.rescale is None:
         arg = gen.__dict__["positional"]
+        text = script.code(arg.value)
+        if isinstance(gen.__dict__.get("positional_value"), (Ref, Func)):
+            meant = f"not preprocessing_function: write `preprocessing_function={text}`"
+        else:
+            meant = "not rescale: write `rescale=` or, better, use the backbone's preprocessing"
         notes.append(
-            f"; `ImageDataGenerator({script.code(arg.value)})` at line {script.line(arg)} sets featurewise_center "
-            f"(the first positional argument), not rescale"
+            f" (`ImageDataGenerator({text})` at line {script.line(arg)} sets featurewise_center, "
+            f"its first positional argument, {meant})"
         )
+    for step in arrival.encoding.steps:
+        line = _line(script, step.node)
+        at = f" at line {line}" if line else ""
+        if step.kind == "note":
+            notes.append(f" (`{step.what}`{at} does nothing: its input is already float, e.g. after `tf.image.resize`)")
+        elif step.kind == "preprocess" and step.mode == "passthrough":
+            notes.append(f" (`{step.what}`{at} is a pass-through: it returns its input unchanged)")
     return "".join(notes)
 
 
@@ -300,8 +332,7 @@ def _double(backbone, contract, enc, first: Step, second: Step, script, data) ->
     landed = _interval_through(enc)
     where = f"; they arrive in about {fmt_interval(landed)} instead of {CONTRACT_TEXT[contract]}" if landed else ""
     order = ""
-    if first.node is not None and second.node is not None and script.line(first.node) == script.line(second.node) \
-            and "rescale" in second.what:
+    if isinstance(first.node, cst.Arg) and isinstance(second.node, cst.Arg) and "rescale" in second.what:
         order = " (ImageDataGenerator runs preprocessing_function first, then rescale)"
     if second.kind == "preprocess" and second.mode == contract:
         fix = f"drop {step_text(first, script)} and let `{second.what}` see the 0..255 pixels"
@@ -328,7 +359,7 @@ def _builtin_double(arrival, backbone, enc, verdict, script, data) -> Judgement 
         return None
     name = backbone_text(backbone)
     if backbone.kind == "keras_hub_task":
-        builtin = "its preset's ImageConverter, which `fit`/`predict`/`evaluate` run on the raw images"
+        builtin = "its preset's ImageConverter (run by `fit`/`predict`/`evaluate`)"
         fix = "remove the scaling and feed 0..255 pixels (the preset scales them itself)"
     else:
         entry = backbone.entry

@@ -47,15 +47,20 @@ class BackboneTrainableDuringHeadTraining(Rule):
                     continue  # the versions disagree: TL202 explains the difference
                 if not applies(script.target, affected):
                     continue
+                if _loop_conditional(script, backbone, first):
+                    continue
                 yield self._report(script, model, backbone, first, k3 if "3" in affected else k2, versions_field(affected))
 
     def _report(self, script, model, backbone: Backbone, first, state, keras):
         culprit = None
+        partial = None
         for ev in script.events:
             if ev.index >= first.index:
                 break
             if isinstance(ev, TrainableEvent) and ev.value and _touches(ev.target, backbone):
                 culprit = ev
+            if isinstance(ev, TrainableEvent) and ev.value is False and _touches(ev.target, backbone):
+                partial = ev
         step_text = "the first `fit`" if first.method != "implicit" else "the first training step (here the `compile`)"
         line = script.line(first.node)
         label = unit_label(backbone)
@@ -66,16 +71,27 @@ class BackboneTrainableDuringHeadTraining(Rule):
         elif backbone.kind == "hub":
             node = backbone.node
             cause = "it is created with `trainable=True`"
+        elif state.base and state.overrides and partial is not None:
+            node = backbone.node
+            cause = (
+                f"only some of its layers are frozen (`{script.code(partial.node)}` at line {script.line(partial.node)}), "
+                f"the others train from the first step"
+            )
         else:
             node = backbone.node
             cause = "it is never frozen (Keras layers are trainable by default)"
         var = backbone.var or "base_model"
+        freeze = f"`{var}.trainable = False`" if backbone.kind != "hub" else "`hub.KerasLayer(..., trainable=False)`"
         message = (
             f"{label} is {how} during {step_text} at line {line}, while the new head is still random: "
             f"{cause}. The head's large early gradients flow into the pretrained weights and wreck them. "
-            f"Freeze it before compiling (`{var}.trainable = False`), train the head, then unfreeze, "
+            f"Freeze it before compiling ({freeze}), train the head, then unfreeze, "
             f"recompile with a new optimizer and a low learning rate (1e-5) to fine-tune."
         )
+        if keras == "3":
+            message += " (Keras 3 captures `trainable` at the first training step; Keras 2 / tf_keras at `compile`, where it was frozen.)"
+        elif keras == "2":
+            message += " (Keras 2 / tf_keras trains with the state at `compile`; Keras 3 captures it at the first training step, where it was frozen.)"
         return Report(node, message, keras=keras, data={"backbone": backbone.name, "step_line": line,
                       "unit": backbone, "model": model, "first": first, "culprit": culprit})
 
@@ -87,3 +103,18 @@ def _touches(target, backbone: Backbone) -> bool:
     if isinstance(target, LayerSet):
         return target.owner is backbone
     return target is backbone or (isinstance(target, Model) and unit_contains(target, backbone))
+
+
+def _loop_conditional(script, backbone: Backbone, first) -> bool:
+    """An unfreeze in an `if` inside the same loop as the training step (`for epoch ...: if epoch == 5:
+    base.trainable = True`): the first pass of the loop trains frozen, the static order can't tell."""
+    culprit = None
+    for ev in script.events:
+        if ev.index >= first.index:
+            break
+        if isinstance(ev, TrainableEvent) and ev.value and _touches(ev.target, backbone):
+            culprit = ev
+    if culprit is None or len(culprit.cond) <= len(first.cond):
+        return False
+    walked_again = {id(ev.node) for ev in script.events if ev.iteration == 1}
+    return id(first.node) in walked_again and id(culprit.node) in walked_again

@@ -110,4 +110,5 @@ class RecompileReusesOptimizer(Rule):
             f"\"The optimizer cannot recognize variable\" (after the first training run already spent its time). "
             f"Pass a new instance instead, e.g. `optimizer=keras.optimizers.{cls}(learning_rate=1e-5)`."
         )
-        return Report(ev.node, message, data={"previous_compile_line": prev_line, "step_line": step_line})
+        return Report(ev.node, message, data={"previous_compile_line": prev_line, "step_line": step_line,
+                                                "compile": ev, "optimizer": opt, "via_model": via_model})

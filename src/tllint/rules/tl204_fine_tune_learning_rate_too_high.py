@@ -26,8 +26,8 @@ class FineTuneLearningRateTooHigh(Rule):
         reported: set[int] = set()
         for model in script.models:
             steps = script.steps(model)
-            if not steps:
-                continue
+            if not steps or model.kind == "keras_hub_task":
+                continue  # (a keras_hub task builds its own head: which phase a step is, is unknown)
             head_rate = None
             fresh = has_fresh_head(model)
             if fresh:
@@ -80,7 +80,8 @@ class FineTuneLearningRateTooHigh(Rule):
             f"head rate). Compile the fine-tuning stage with a new optimizer at a low rate, e.g. "
             f"`optimizer=keras.optimizers.Adam(learning_rate={suggestion})`."
         )
-        return Report(script_node(step, rate), message, data={"learning_rate": rate.value, "step_line": step_line, "suggested": suggestion})
+        return Report(script_node(step, rate), message, data={"learning_rate": rate.value, "step_line": step_line, "suggested": suggestion,
+                                                             "rate": rate, "head_rate": head_rate, "model": model, "step": step})
 
 
 def script_node(step, rate):

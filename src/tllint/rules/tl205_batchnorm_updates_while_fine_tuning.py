@@ -121,4 +121,5 @@ class BatchNormUpdatesWhileFineTuning(Rule):
         )
         message = f"{start}; {why}. {fix}"
         return Report(cause.node if cause is not None else step.node, message, keras=versions_field(affected),
-                      data={"step_line": step_line, "training_false": training_false})
+                      data={"step_line": step_line, "training_false": training_false,
+                            "unit": backbone, "model": model, "step": step, "cause": cause})

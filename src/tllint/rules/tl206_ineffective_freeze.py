@@ -122,6 +122,10 @@ class IneffectiveFreeze(Rule):
         state = script.state_at(backbone, ev)
         if state.base is not False:
             return None
+        feeds = [f for f in script.feeds if f.backbone is backbone]
+        if feeds and not any(f.nested for f in feeds):
+            # Inlined (`input_tensor=`): its layers are the outer model's own, no frozen parent there.
+            return None
         # Only when a training step (or compile) follows on a compatible path.
         if not any(
             e.index > ev.index and compatible(e.cond, ev.cond) and unit_contains(e.model, backbone)

@@ -30,41 +30,41 @@ class LossActivationMismatch(Rule):
         lname = loss_name(loss)
         if act == "softmax" and units == 1:
             return ("softmax-one-unit",
-                    f"{where} applies softmax over a single unit: its output is always 1.0, whatever the input, so "
+                    (f"{where} applies softmax over a single unit: its output is always 1.0, whatever the input, so "
                     f"{lname} has nothing to learn from (the loss never moves). For two classes use "
                     f"`Dense(1, activation='sigmoid')` with `binary_crossentropy`, or `Dense(2, activation='softmax')` "
-                    f"with `sparse_categorical_crossentropy`.", None)
+                    f"with `sparse_categorical_crossentropy`."), None)
         if loss.from_logits is True and act in ("softmax", "sigmoid"):
             return ("logits-after-activation",
-                    f"{lname} expects raw logits, but {where} already applies `{act}`: the loss squashes the "
+                    (f"{lname} expects raw logits, but {where} already applies `{act}`: the loss squashes the "
                     f"probabilities a second time, the gradients shrink and training stalls far from the optimum "
                     f"(Keras only prints an easy-to-miss warning). Remove the activation "
-                    f"(`activation=None`) or set `from_logits=False`.", None)
+                    f"(`activation=None`) or set `from_logits=False`."), None)
         if loss.from_logits is False and act == "linear":
             fixed = {"categorical": "keras.losses.CategoricalCrossentropy(from_logits=True)",
                      "sparse": "keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
                      "binary": "keras.losses.BinaryCrossentropy(from_logits=True)"}[loss.kind]
             return ("linear-without-from-logits",
-                    f"{where} outputs raw logits (no activation), but {lname} uses `from_logits=False` "
+                    (f"{where} outputs raw logits (no activation), but {lname} uses `from_logits=False` "
                     f"(the default for strings and functions): it treats the logits as probabilities, clips them to "
                     f"[1e-7, 1 - 1e-7] and the gradients vanish or point the wrong way. Use `loss={fixed}`, or put "
-                    f"the `{'sigmoid' if loss.kind == 'binary' else 'softmax'}` activation on the final layer.", None)
+                    f"the `{'sigmoid' if loss.kind == 'binary' else 'softmax'}` activation on the final layer."), None)
         if act == "sigmoid" and loss.kind in ("categorical", "sparse"):
             if units == 1 and loss.kind == "categorical":
                 return ("sigmoid-categorical",
-                        f"{where} has one sigmoid unit, but {lname} normalises the outputs to sum to 1: with one unit "
+                        (f"{where} has one sigmoid unit, but {lname} normalises the outputs to sum to 1: with one unit "
                         f"that is always 1.0, the loss is 0 for every sample and nothing is learned. Use "
-                        f"`binary_crossentropy` with labels 0/1 (`class_mode='binary'` / `label_mode='binary'`).", None)
+                        f"`binary_crossentropy` with labels 0/1 (`class_mode='binary'` / `label_mode='binary'`)."), None)
             return ("sigmoid-categorical",
-                    f"{where} uses `sigmoid` (independent per-class probabilities), but {lname} expects a softmax "
+                    (f"{where} uses `sigmoid` (independent per-class probabilities), but {lname} expects a softmax "
                     f"distribution over the classes: the outputs are renormalised behind your back and the gradients "
                     f"no longer match the model. Use `activation='softmax'` for single-label classes, or "
-                    f"`binary_crossentropy` for multi-label targets.", None)
+                    f"`binary_crossentropy` for multi-label targets."), None)
         if act == "softmax" and loss.kind == "binary" and units is not None and units > 2:
             return ("softmax-binary",
-                    f"{where} is a {units}-way softmax, but {lname} scores each of the {units} outputs as an "
+                    (f"{where} is a {units}-way softmax, but {lname} scores each of the {units} outputs as an "
                     f"independent yes/no: the loss no longer matches the softmax and `metrics=['accuracy']` becomes "
                     f"binary accuracy, about {100 * (units - 1) // units}% from predicting \"no\" everywhere. Use "
-                    f"`categorical_crossentropy` (one-hot labels) or `sparse_categorical_crossentropy` (integer labels).",
+                    f"`categorical_crossentropy` (one-hot labels) or `sparse_categorical_crossentropy` (integer labels)."),
                     "warning")
         return None

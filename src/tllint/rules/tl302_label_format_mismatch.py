@@ -67,53 +67,54 @@ class LabelFormatMismatch(Rule):
 
         if labels.mode == "int" and loss.kind == "categorical":
             alt = (f"`{option}='categorical'` at line {src_line}" if option
-                   else f"one-hot labels (`keras.utils.to_categorical(y, num_classes)`)")
+                   else "one-hot labels (`keras.utils.to_categorical(y, num_classes)`)")
             return ("int-categorical",
-                    f"{what}, but {lname} expects one-hot vectors: the shapes disagree and training fails or "
-                    f"compares the wrong numbers. Use `sparse_categorical_crossentropy`, or {alt}.")
+                    (f"{what}, but {lname} expects one-hot vectors: the shapes disagree and training fails or "
+                    f"compares the wrong numbers. Use `sparse_categorical_crossentropy`, or {alt}."))
         if labels.mode == "categorical" and loss.kind == "sparse":
             alt = (f"`{option}='{'sparse' if option == 'class_mode' else 'int'}'` at line {src_line}" if option
                    else "integer labels (drop the `to_categorical` / `one_hot`)")
             return ("onehot-sparse",
-                    f"{what}, but {lname} expects one integer class index per sample: training fails with a shape "
-                    f"error or reads the one-hot rows as class indices. Use `categorical_crossentropy`, or {alt}.")
+                    (f"{what}, but {lname} expects one integer class index per sample: training fails with a shape "
+                    f"error or reads the one-hot rows as class indices. Use `categorical_crossentropy`, or {alt}."))
         if labels.mode == "binary" and loss.kind == "categorical":
             return ("binary-categorical",
-                    f"{what}, but {lname} expects one-hot vectors over several classes: with one column the "
+                    (f"{what}, but {lname} expects one-hot vectors over several classes: with one column the "
                     f"normalised target is always 1 and the loss is constant, with more units the shapes disagree. "
                     f"Use `binary_crossentropy` with `Dense(1, activation='sigmoid')`, or "
-                    f"`{option or 'label_mode'}='categorical'` at line {src_line}.")
+                    f"`{option or 'label_mode'}='categorical'` at line {src_line}."))
         if labels.mode == "binary" and loss.kind == "binary" and units is not None and units > 1:
             return ("binary-units",
-                    f"{what}, but {head_text(script, head)} has {units} units: `binary_crossentropy` broadcasts "
-                    f"the single label column over all {units} outputs, so every unit learns the same target and "
-                    f"the predictions mean nothing. Use `Dense(1, activation='sigmoid')`, or "
-                    f"`{option or 'label_mode'}='categorical'` at line {src_line} with `categorical_crossentropy`.")
+                    (f"{what}, but {head_text(script, head)} has {units} units: Keras 3 stops at the first batch "
+                    f"(target and output shapes differ), Keras 2 / tf_keras broadcasts the single label column over "
+                    f"all {units} outputs, so every unit learns the same target and the predictions mean nothing. Use `Dense(1, activation='sigmoid')`, or "
+                    f"`{option or 'label_mode'}='categorical'` at line {src_line} with `categorical_crossentropy`."))
         if labels.mode == "categorical" and loss.kind == "binary" and units == 1:
             alt = f"`{option}='binary'` at line {src_line}" if option else "0/1 labels instead of one-hot ones"
             return ("onehot-one-unit",
-                    f"{what}, but the model ends in one unit ({head_text(script, head)}) and {lname} broadcasts "
-                    f"the single output against every one-hot column: the model is pushed towards 0 and 1 at once "
-                    f"and learns nothing useful. Use {alt}, or `Dense({n or 'num_classes'}, activation='softmax')` "
-                    f"with `categorical_crossentropy`.")
+                    (f"{what}, but the model ends in one unit ({head_text(script, head)}): Keras 3 stops at the "
+                    f"first batch (target and output shapes differ), Keras 2 / tf_keras makes {lname} broadcast the "
+                    f"single output against every one-hot column, pushing it towards 0 and 1 at once, and it learns "
+                    f"nothing useful. Use {alt}, or `Dense({n or 'num_classes'}, activation='softmax')` "
+                    f"with `categorical_crossentropy`."))
         if loss.kind == "sparse" and units == 1 and labels.mode in ("int", "binary"):
             return ("sparse-one-unit",
-                    f"{what}, but {head_text(script, head)} has a single unit: {lname} needs one output per class, "
+                    (f"{what}, but {head_text(script, head)} has a single unit: {lname} needs one output per class, "
                     f"so label 1 is out of range (NaN loss or an error). Use `Dense(2, activation='softmax')`, or "
-                    f"`Dense(1, activation='sigmoid')` with `binary_crossentropy`.")
+                    f"`Dense(1, activation='sigmoid')` with `binary_crossentropy`."))
         if labels.mode == "int" and loss.kind == "binary" and n is not None and n > 2:
             return ("int-binary",
-                    f"{what} over {n} classes, but {lname} treats them as 0/1 targets: classes above 1 are not "
+                    (f"{what} over {n} classes, but {lname} treats them as 0/1 targets: classes above 1 are not "
                     f"valid probabilities and the model cannot separate them. Use "
-                    f"`Dense({n}, activation='softmax')` with `sparse_categorical_crossentropy`.")
+                    f"`Dense({n}, activation='softmax')` with `sparse_categorical_crossentropy`."))
         if n is not None and units is not None and act in ("softmax", "linear"):
             if loss.kind == "categorical" and labels.mode == "categorical" and units != n:
                 return ("count",
-                        f"{what} of length {n}, but {head_text(script, head)} has {units} units: the shapes "
+                        (f"{what} of length {n}, but {head_text(script, head)} has {units} units: the shapes "
                         f"disagree and training fails. Use `Dense({n}, ...)` (or derive the unit count from the "
-                        f"data: `len(class_names)`).")
+                        f"data: `len(class_names)`)."))
             if loss.kind == "sparse" and labels.mode == "int" and units < n:
                 return ("count",
-                        f"{what} for {n} classes, but {head_text(script, head)} has only {units} units: labels "
-                        f"{units}..{n - 1} are out of range for {lname} (NaN loss or an error). Use `Dense({n}, ...)`.")
+                        (f"{what} for {n} classes, but {head_text(script, head)} has only {units} units: labels "
+                        f"{units}..{n - 1} are out of range for {lname} (NaN loss or an error). Use `Dense({n}, ...)`."))
         return None

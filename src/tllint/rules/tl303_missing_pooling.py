@@ -31,7 +31,6 @@ class MissingPooling(Rule):
             if first is None or id(first) in reported:
                 continue
             reported.add(id(first))
-            var = backbone.var or "base_model"
             message = (
                 f"`{script.code(first.node)}` (line {script.line(first.node)}) is applied to the 4-D feature map of "
                 f"{backbone.name} (`include_top=False`, `pooling=None`, line {script.line(backbone.node)}): Dense acts on "

@@ -46,8 +46,8 @@ class HeadOnImagenetClassifier(Rule):
             message = (
                 f"`{script.code(layer.node)}` (line {script.line(layer.node)}) is stacked on the output of {b.name} "
                 f"(line {script.line(b.node)}), built with `include_top=True`{default}: that output is its 1000-way "
-                f"ImageNet softmax, so the new head only sees 1000 class probabilities instead of image features and "
-                f"learns little. Build it with `include_top=False, pooling='avg'` (or add "
-                f"`GlobalAveragePooling2D()`) and put the new head on those features."
+                f"ImageNet classifier (softmax by default), so the new head only sees scores for ImageNet's 1000 "
+                f"classes instead of image features and learns little. Build it with `include_top=False, "
+                f"pooling='avg'` and put the new head on those pooled features."
             )
             yield Report(layer.node, message, data={"backbone": b.name, "backbone_line": script.line(b.node), "var": var})

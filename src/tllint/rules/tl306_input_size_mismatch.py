@@ -17,6 +17,8 @@ class InputSizeMismatch(Rule):
     summary = "The input shape is below the model's minimum, not 3 channels, or has no matching pretrained weights."
 
     def check(self, script):
+        if "channels_first" in script.source:
+            return  # image_data_format changed: the shape checks below assume channels_last
         for backbone in script.backbones:
             entry = backbone.entry
             if backbone.kind != "applications" or entry is None:
@@ -27,13 +29,15 @@ class InputSizeMismatch(Rule):
                 found = self._problem(backbone, entry, src, imagenet)
                 if found is not None:
                     break
-            if found is None and imagenet and entry.size_mismatch_behaviour == "static_shape_required":
-                tensor = backbone.kwargs.get("input_tensor")
-                if backbone.input_shape is None and tensor is None and backbone.include_top is False and "input_shape" not in backbone.kwargs:
-                    found = ("static-shape",
-                             f"{entry.name} with `weights='imagenet'` needs a static input shape: without "
-                             f"`input_shape=` Keras raises ValueError when it builds the model. Pass "
-                             f"`input_shape=({entry.default_size}, {entry.default_size}, 3)`.", None)
+            shape = backbone.input_shape
+            if (found is None and imagenet and entry.size_mismatch_behaviour == "static_shape_required"
+                    and shape is not None and None in shape):
+                # The check runs on the `input_shape` argument only (K3 nasnet.py:134-156, keras-facts e7.out).
+                found = ("static-shape",
+                         (f"{entry.name} with `weights='imagenet'` needs a static input shape, but `input_shape` is "
+                          f"{_fmt(shape)}: Keras raises ValueError when it builds the model. Pass a fixed size, e.g. "
+                          f"`input_shape=({entry.default_size}, {entry.default_size}, 3)`, and resize the images to it."),
+                         None)
             if found is None:
                 continue
             kind, message, severity = found
@@ -41,37 +45,48 @@ class InputSizeMismatch(Rule):
 
     def _problem(self, backbone, entry, src, imagenet):
         h, w, c = src.shape
+        if h in (1, 3) and c not in (1, 3, None):
+            return None  # looks channels-first (keras.json may say so): not ours to judge
         how = {"input_shape": "`input_shape`", "input_tensor": "the `input_tensor` shape", "call": "the input it is called on"}[src.how]
         shown = _fmt(src.shape)
         name = entry.name
         size = entry.default_size
         if imagenet and c is not None and c != 3:
             return ("channels",
-                    f"{how} {shown} has {c} channel(s), but {name}'s ImageNet weights take 3 (RGB): Keras raises "
+                    (f"{how} {shown} has {c} channel(s), but {name}'s ImageNet weights take 3 (RGB): Keras raises "
                     f"ValueError, or the pretrained first convolution cannot be used. Feed 3 channels "
                     f"(`color_mode='rgb'`, or repeat the grey channel: `keras.layers.Concatenate()([x, x, x])`), or "
-                    f"use `weights=None`.", None)
+                    f"use `weights=None`."), None)
         small = [d for d in (h, w) if d is not None and d < entry.min_size]
+        if small and src.how in ("call", "input_tensor"):
+            return ("too-small",
+                    (f"{name} gets inputs of {shown} ({how}), below the {entry.min_size}x{entry.min_size} minimum Keras "
+                    f"enforces for it when the size is given (`input_shape=` raises ValueError there): the downsampling "
+                    f"stages leave a feature map of a pixel or two, or fail. Resize the images first (its weights were "
+                    f"trained at {size}x{size}), e.g. `keras.layers.Resizing({size}, {size})` before the backbone."),
+                    "warning")
         if small:
             return ("too-small",
-                    f"{how} {shown} is smaller than {name}'s minimum of {entry.min_size}x{entry.min_size}: Keras "
+                    (f"{how} {shown} is smaller than {name}'s minimum of {entry.min_size}x{entry.min_size}: Keras "
                     f"raises ValueError, or the feature map shrinks to nothing after the downsampling stages. Resize "
                     f"the images to at least {entry.min_size} (its weights were trained at {size}x{size}), e.g. "
-                    f"`keras.layers.Resizing({size}, {size})`.", None)
-        if imagenet and backbone.include_top is True and (h, w) != (size, size) and h is not None and w is not None:
+                    f"`keras.layers.Resizing({size}, {size})`."), None)
+        if (imagenet and backbone.include_top is True and src.how == "input_shape" and (h, w) != (size, size)
+                and h is not None and w is not None):
             return ("include-top-size",
-                    f"{name} with `include_top=True` and ImageNet weights only accepts {size}x{size} inputs, but "
+                    (f"{name} with `include_top=True` and ImageNet weights only accepts {size}x{size} inputs, but "
                     f"{how} is {shown}: Keras raises ValueError (the classifier's weights are tied to that size). "
                     f"Use `input_shape=({size}, {size}, 3)` (resize the images), or `include_top=False, "
-                    f"pooling='avg'` with your own head.", None)
+                    f"pooling='avg'` with your own head."), None)
         if (imagenet and backbone.include_top is False and entry.size_mismatch_behaviour == "warning_loads_default"
                 and h is not None and w is not None):
             sizes = entry.weight_sizes or (size,)
             if h != w or h not in sizes:
                 listed = ", ".join(str(s) for s in sizes)
                 return ("no-weights-for-size",
-                        f"{name} has ImageNet weights only for square inputs of {listed}, but {how} is {shown}: "
+                        (f"{name} has ImageNet weights only for square inputs of {listed}, but {how} is {shown}: "
                         f"Keras prints a warning and loads the {size}x{size} weights for this size, so the features "
-                        f"are not the ones the weights were trained for. Use one of {listed} (e.g. "
-                        f"`input_shape=({size}, {size}, 3)` and `keras.layers.Resizing({size}, {size})`).", "warning")
+                        f"are not the ones the weights were trained for. Use {'one of ' + listed if len(sizes) > 1 else f'{size}x{size}'} "
+                        f"(e.g. `input_shape=({size}, {size}, 3)` and `keras.layers.Resizing({size}, {size})` in front)."),
+                        "warning")
         return None

@@ -1,0 +1,61 @@
+"""Cheap checks that keep hostile input away from the native parser.
+
+LibCST's parser is native code without a depth limit: 5000 nested brackets or lambdas overflow
+the C stack and kill the process (a segfault, no exception to catch). CPython itself refuses
+more than 200 nested brackets ("too many nested parentheses") and fails on thousands of nested
+lambdas, so such a file cannot run anyway: it becomes TL000 before LibCST sees it.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_BRACKETS = 200  # CPython's tokenizer limit (MAXLEVEL)
+MAX_LAMBDAS = 200
+_BRACKETS = re.compile(r"[^()\[\]{}]+")
+_LAMBDA_CHAIN = re.compile(r"(?:\blambda\b[\w\s,*=]*:\s*){%d}" % MAX_LAMBDAS)
+
+
+def nesting_problem(source: str) -> str | None:
+    """A TL000 message if the text nests deeper than Python allows, else None."""
+    if source.count("(") + source.count("[") + source.count("{") > MAX_BRACKETS and _bracket_rise(source) > MAX_BRACKETS:
+        # The scan ignores strings and comments; Python's own tokenizer decides.
+        if _python_rejects_nesting(source):
+            return f"cannot parse: too many nested parentheses (Python allows {MAX_BRACKETS})"
+    if source.count("lambda") >= MAX_LAMBDAS and _LAMBDA_CHAIN.search(source):
+        return f"cannot parse: more than {MAX_LAMBDAS} nested lambdas"
+    return None
+
+
+def _bracket_rise(source: str) -> int:
+    """The largest rise of the bracket count above an earlier low (brackets in strings count)."""
+    depth = low = rise = 0
+    for char in _BRACKETS.sub("", source):
+        if char in "([{":
+            depth += 1
+            if depth - low > rise:
+                rise = depth - low
+        else:
+            depth -= 1
+            if depth < low:
+                low = depth
+    return rise
+
+
+def _python_rejects_nesting(source: str) -> bool:
+    import io
+    import tokenize
+
+    depth = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.OP:
+                if tok.string in "([{":
+                    depth += 1
+                    if depth > MAX_BRACKETS:
+                        return True
+                elif tok.string in ")]}":
+                    depth -= 1
+    except (tokenize.TokenError, SyntaxError, IndentationError, ValueError):
+        return False
+    return False

@@ -1,0 +1,19 @@
+# The recompile reuses the optimizer object of the first phase: a new instance instead.
+import keras
+
+train_ds = keras.utils.image_dataset_from_directory("data", image_size=(160, 160))
+base = keras.applications.MobileNetV2(include_top=False, input_shape=(160, 160, 3))
+base.trainable = False
+inputs = keras.Input((160, 160, 3))
+x = keras.applications.mobilenet_v2.preprocess_input(inputs)
+x = keras.layers.GlobalAveragePooling2D()(base(x, training=False))
+model = keras.Model(inputs, keras.layers.Dense(5)(x))
+opt = keras.optimizers.Adam(learning_rate=1e-5)
+model.compile(optimizer=opt, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(train_ds, epochs=5)
+base.trainable = True
+for layer in base.layers:
+    if isinstance(layer, keras.layers.BatchNormalization):
+        layer.trainable = False
+model.compile(optimizer=opt, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(train_ds, epochs=5)

@@ -1,0 +1,205 @@
+"""Whole projects: local imports are followed; each finding is reported once, where its statement is.
+
+Every fixture project under tests/projects/ is linted three ways (its train.py alone, the whole
+folder, and train.py plus the folder) through the API, and through the CLI, with the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tllint.discovery import discover
+from tllint.runner import lint_paths, new_project
+from tllint.settings import Settings
+
+pytest_plugins = ("cli_fixtures",)  # fixtures: run_cli
+
+TESTS = Path(__file__).resolve().parent
+PROJECTS = TESTS / "projects"
+CODES = ("TL101", "TL102", "TL201", "TL202", "TL302")
+
+# project -> (script to lint alone, [(file, code, line)] expected with either way of linting)
+CASES = {
+    # Preprocessing lives in the data module: nothing to say in train.py or model.py.
+    "scaled_in_data": ("train.py", []),
+    # Nobody scales: TL101 once, at the backbone call in model.py.
+    "no_preprocessing": ("train.py", [("model.py", "TL101", 10)]),
+    # Model built and compiled in model.py, unfrozen in train.py without a recompile.
+    "unfreeze_in_train": ("train.py", [("train.py", "TL202", 10)]),
+    # A package with relative imports (`from . import model as models`, `from .data import load`).
+    "relative_package": ("trainer/train.py", [("trainer/model.py", "TL101", 9)]),
+    # A src/ layout: `import flowers.preprocessing as pp` scales; the unfreeze is in train.py.
+    "src_layout": ("train.py", [("train.py", "TL202", 8)]),
+    # Integer labels from data.py's loader, categorical_crossentropy in train.py's compile.
+    "labels_from_data": ("train.py", [("train.py", "TL302", 11)]),
+    # An import cycle (helpers <-> layers) and a module that does not parse: no finding from them.
+    "cycle_and_broken": ("train.py", []),
+}
+
+
+def settings() -> Settings:
+    return Settings(select=CODES)
+
+
+def run_api(*args: str, cwd: Path) -> list[tuple[str, str, int]]:
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        found = discover(list(args), settings(), cwd)
+        result = lint_paths(found.targets, settings())
+    finally:
+        os.chdir(old)
+    return [(f.path, f.code, f.line) for f in result.findings if f.code != "TL000"]
+
+
+def expected(project: str) -> list[tuple[str, str, int]]:
+    _, findings = CASES[project]
+    return [(os.path.join(project, file), code, line) for file, code, line in findings]
+
+
+@pytest.mark.parametrize("project", sorted(CASES))
+def test_script_alone_and_folder_give_the_same_single_finding(project):
+    script = os.path.join(project, CASES[project][0])
+    assert run_api(script, cwd=PROJECTS) == expected(project)
+    assert run_api(project, cwd=PROJECTS) == expected(project)
+    assert run_api(script, project, cwd=PROJECTS) == expected(project)
+
+
+@pytest.mark.parametrize("project", sorted(CASES))
+def test_same_through_the_cli(project, run_cli):
+    script = os.path.join(project, CASES[project][0])
+    select = "--select=" + ",".join(CODES)
+    for args in ([script], [project]):
+        code, out, _ = run_cli(select, "--format=json", *args, cwd=PROJECTS)
+        findings = [(f["path"], f["code"], f["line"]) for f in json.loads(out) if f["code"] != "TL000"]
+        assert findings == expected(project), args
+
+
+def test_cli_subprocess_reports_module_path_when_linting_the_script():
+    proc = subprocess.run(
+        [sys.executable, "-m", "tllint", "--select=TL101", "no_preprocessing/train.py"],
+        cwd=PROJECTS, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("no_preprocessing/model.py:10:9: TL101 raw pixels (0..255) from `image_dataset_from_directory` (line 8 in data.py)")
+
+
+def test_module_alone_is_overridden_by_the_script_that_imports_it(run_cli):
+    # model.py on its own sees no data and assumes raw pixels ...
+    assert run_api("scaled_in_data/model.py", cwd=PROJECTS) == [("scaled_in_data/model.py", "TL101", 10)]
+    # ... but train.py feeds it data.py's scaled datasets: the richer context wins, no contradiction.
+    assert run_api("scaled_in_data/model.py", "scaled_in_data/train.py", cwd=PROJECTS) == []
+    assert run_api("scaled_in_data/train.py", "scaled_in_data/model.py", cwd=PROJECTS) == []
+
+
+def test_the_finding_really_comes_from_the_imported_module(tmp_path):
+    # Without its data module's scaling the same src-layout project gets TL101 at model.py.
+    project = tmp_path / "p"
+    shutil.copytree(PROJECTS / "src_layout", project)
+    train = project / "train.py"
+    train.write_text(train.read_text().replace(".map(pp.scale)", ""))
+    assert run_api("p/train.py", cwd=tmp_path)[0][:2] == ("p/src/flowers/model.py", "TL101")
+
+
+def test_cross_file_findings_honour_noqa_and_per_file_ignores_of_their_own_file(tmp_path, run_cli):
+    project = tmp_path / "p"
+    shutil.copytree(PROJECTS / "no_preprocessing", project)
+    model = project / "model.py"
+    lines = model.read_text().splitlines()
+    lines[9] += "  # noqa: TL101"
+    model.write_text("\n".join(lines) + "\n")
+    assert run_api("p/train.py", cwd=tmp_path) == []
+    # The directive is used (by train.py's analysis): no TL001 for it when the folder is linted.
+    code, out, _ = run_cli("--select=TL101,TL001", "p", cwd=tmp_path)
+    assert (code, out) == (0, "")
+    # A `# noqa` on train.py's line 10 does not cover model.py's line 10.
+    model.write_text("\n".join(lines[:9] + [lines[9].split("  # noqa")[0]] + lines[10:]) + "\n")
+    (project / "train.py").write_text((project / "train.py").read_text() + "\n" * 4 + "x = 1  # noqa\n")
+    assert [f[:2] for f in run_api("p/train.py", cwd=tmp_path)] == [("p/model.py", "TL101")]
+    (tmp_path / "pyproject.toml").write_text('[tool.tllint]\nper-file-ignores = { "p/model.py" = ["TL101"] }\n')
+    code, out, _ = run_cli("--select=TL101", "p/train.py", cwd=tmp_path)
+    assert (code, out) == (0, "")
+
+
+def test_show_source_prints_the_imported_file_line(run_cli):
+    code, out, _ = run_cli("--select=TL101", "--show-source", "no_preprocessing/train.py", cwd=PROJECTS)
+    assert code == 1
+    assert "10 |     x = base(inputs, training=False)" in out
+
+
+def test_unknown_modules_give_nothing(tmp_path):
+    (tmp_path / "train.py").write_text(
+        "import tensorflow as tf\nfrom missing_module import make\nfrom broken import build\n"
+        "model = build()\nmodel.fit(make(), epochs=1)\n"
+    )
+    (tmp_path / "broken.py").write_text("def build(:\n")
+    assert run_api("train.py", cwd=tmp_path) == []
+
+
+def test_modules_are_parsed_once_per_run():
+    project = new_project(settings())
+    old = Path.cwd()
+    os.chdir(PROJECTS)
+    try:
+        found = discover(["no_preprocessing", "scaled_in_data"], settings(), PROJECTS)
+        lint_paths(found.targets, settings(), project=project)
+    finally:
+        os.chdir(old)
+    # data.py and model.py of each project; model.py imports data.py again: still parsed once.
+    assert project.parse_count == 4
+
+
+def test_project_root_is_found_from_markers(tmp_path):
+    from tllint.project import Project
+
+    (tmp_path / "repo" / "scripts").mkdir(parents=True)
+    (tmp_path / "repo" / "setup.py").write_text("")
+    (tmp_path / "loose").mkdir()
+    project = Project()
+    assert project.root_of(tmp_path / "repo" / "scripts" / "train.py") == tmp_path / "repo"
+    assert Project(tmp_path).root_of(tmp_path / "loose" / "x.py") == tmp_path
+
+
+def _make_project(folder: Path, files: int) -> None:
+    """`files` modules: data and model modules, and scripts that import them (a real layout)."""
+    (folder / "pyproject.toml").write_text("[project]\nname = 'bench'\n")
+    groups = files // 3
+    for i in range(groups):
+        (folder / f"data{i}.py").write_text(
+            (PROJECTS / "no_preprocessing" / "data.py").read_text() + "\n" * 3
+            + "def augment(ds):\n    return ds.map(lambda x, y: (tf.image.random_flip_left_right(x), y))\n" * 1
+        )
+        (folder / f"model{i}.py").write_text((PROJECTS / "scaled_in_data" / "model.py").read_text().replace("from data", f"from data{i}"))
+        (folder / f"train{i}.py").write_text(
+            f"from data{i} import make_datasets, augment\nfrom data{(i + 1) % groups} import IMG_SIZE\n"
+            f"from model{i} import build\n\ntrain_ds, val_ds = make_datasets('flowers')\n"
+            "model = build(5)\nmodel.fit(augment(train_ds), validation_data=val_ds, epochs=5)\n"
+        )
+
+
+def test_a_30_file_project_costs_about_its_files_linted_separately(tmp_path, monkeypatch):
+    _make_project(tmp_path, 30)
+    monkeypatch.chdir(tmp_path)
+    found = discover(["."], settings(), tmp_path)
+    assert len(found.targets) == 30
+
+    start = time.perf_counter()
+    for target in found.targets:  # each file on its own, no cross-file context
+        lint_paths([target], settings(), project=False)
+    alone = time.perf_counter() - start
+
+    start = time.perf_counter()
+    result = lint_paths(found.targets, settings())
+    together = time.perf_counter() - start
+    assert len([f for f in result.findings if f.code == "TL101"]) == 10
+    assert together < 3 * alone + 0.5, (together, alone)
