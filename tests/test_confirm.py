@@ -40,7 +40,7 @@ def finding(code: str, path: Path, line: int) -> Finding:
     return Finding(code, code.lower(), "error", f"{code} at line {line}", str(path), line, 1, line, 1)
 
 
-def confirm(name: str, wanted: dict[str, str], *, steps: int = 2, timeout: float = 180, path: Path | None = None):
+def confirm(name: str, wanted: dict[str, str], *, steps: int = 1, timeout: float = 180, path: Path | None = None):
     """Run fixture `name` once; `wanted` maps a code to the marker of its line. Returns
     ({code: Finding}, ConfirmResult)."""
     key = (name, tuple(sorted(wanted.items())), steps, timeout, str(path))
@@ -71,7 +71,7 @@ OK = {"TL101": "TL101", "TL102": "rescale", "TL201": "freeze", "TL301": "compile
 
 
 def test_tl101_confirmed_on_raw_pixels_with_weights_fallback_and_synthetic_data():
-    found, result = confirm("pixels_raw", RAW)
+    found, result = confirm("pixels_raw", RAW, steps=2)
     f = found["TL101"]
     assert status(f) == "confirmed", f.confirmation
     assert "pixels entering MobileNetV2 ranged 0.00..255.00" in evidence(f)
@@ -81,6 +81,16 @@ def test_tl101_confirmed_on_raw_pixels_with_weights_fallback_and_synthetic_data(
     assert result.summary.startswith("confirm: keras 3.")
     assert "backend tensorflow" in result.summary and "device CPU" in result.summary
     assert "1 confirmed, 4 refuted, 0 inconclusive" in result.summary
+    # the data folder is missing: synthetic batches in the real loader's format, and the evidence says so
+    assert "[synthetic 0..255 batches: image_dataset_from_directory('data/train') found no data]" in evidence(f)
+    timeline = result.timelines[str(FIXTURES / "pixels_raw.py")]
+    (synth,) = timeline.synthetic
+    assert (synth["image_size"], synth["batch_size"], synth["label_mode"]) == ([96, 96, 3], 8, "int")
+    (call,) = timeline.calls
+    assert len(call["ends"]) == 2  # fit(epochs=5) capped to one epoch of 2 steps
+    labels = call["begins"][0]["labels"]
+    assert (labels["dtype"], labels["shape"]) == ("int32", [8])
+    assert call["begins"][0]["pixels"]["1"]["dtype"] == "float32"
 
 
 def test_tl101_tl102_refuted_on_fixed_twin():
@@ -97,6 +107,21 @@ def test_tl103_confirmed_generator_rescale_plus_preprocess_input():
     assert "-0.00392..0.00392" in evidence(f)
 
 
+def test_flow_from_directory_synthetic_labels_are_one_hot():
+    _, result = confirm("double_scaling", {"TL103": "TL103"})
+    timeline = result.timelines[str(FIXTURES / "double_scaling.py")]
+    labels = timeline.calls[0]["begins"][0]["labels"]
+    assert labels["onehot"] and labels["shape"] == [8, 2] and labels["dtype"] == "float32"
+
+
+def test_inlined_backbone_and_builtin_preprocessing():
+    found, _ = confirm("inlined_backbone", {"TL101": "TL101", "TL103": "TL103"})
+    assert status(found["TL101"]) == "confirmed", found["TL101"].confirmation
+    assert "ranged 0.00..255.00" in evidence(found["TL101"])
+    assert status(found["TL103"]) == "confirmed", found["TL103"].confirmation
+    assert "pixels entering EfficientNetB0 ranged 0.00..1.00" in evidence(found["TL103"])
+
+
 def test_tl103_refuted_on_fixed_generator():
     found, _ = confirm("generator_ok", {"TL103": "TL103"})
     assert status(found["TL103"]) == "refuted", found["TL103"].confirmation
@@ -106,7 +131,7 @@ def test_runtime_only_finding_when_static_pass_missed_it():
     # pixels_raw as if the static pass had not reported TL101: confirm mode reports it itself.
     from tllint.confirm.verdicts import runtime_findings
 
-    found, result = confirm("pixels_raw", RAW)
+    found, result = confirm("pixels_raw", RAW, steps=2)
     path = str(FIXTURES / "pixels_raw.py")
     assert not [f for f in result.new_findings if f.code == "TL101"]  # reported statically: not again
     others = [f for code, f in found.items() if code != "TL101"]
@@ -125,7 +150,7 @@ def test_runtime_only_finding_when_static_pass_missed_it():
 # ---------------------------------------------------------------------------------------------
 
 def test_tl201_refuted_when_frozen_and_confirmed_when_not():
-    found, _ = confirm("pixels_raw", RAW)
+    found, _ = confirm("pixels_raw", RAW, steps=2)
     assert status(found["TL201"]) == "refuted"
     assert "0 of 156 MobileNetV2 variables changed" in evidence(found["TL201"])
     found, _ = confirm("freeze_input_layer", {"TL206": "TL206", "TL201": "ctor"})
@@ -236,13 +261,13 @@ def test_writes_leave_the_project_byte_identical(tmp_path):
 
 def test_hanging_script_is_killed_and_inconclusive():
     start = time.monotonic()
-    found, result = confirm("hang", {"TL101": "3"}, timeout=8)
-    assert time.monotonic() - start < 40
+    found, result = confirm("hang", {"TL101": "3"}, timeout=6)
+    assert time.monotonic() - start < 30
     run = result.runs[str(FIXTURES / "hang.py")]
     assert run["timed_out"] is True
     f = found["TL101"]
     assert status(f) == "inconclusive"
-    assert "killed at the confirm timeout (8 s)" in evidence(f)
+    assert "killed at the confirm timeout (6 s)" in evidence(f)
 
 
 def test_raising_script_is_inconclusive_with_the_exception():
@@ -254,7 +279,7 @@ def test_raising_script_is_inconclusive_with_the_exception():
 
 
 def test_json_and_text_output():
-    found, _ = confirm("pixels_raw", RAW)
+    found, _ = confirm("pixels_raw", RAW, steps=2)
     data = json.loads(json.dumps(found["TL101"].to_json()))
     assert data["confirmation"]["status"] == "confirmed"
     assert "source" not in data  # static finding
@@ -286,20 +311,47 @@ def test_seed_scenario3_problem_tl201_tl102_confirmed():
     assert status(found["TL102"]) == "confirmed", found["TL102"].confirmation
 
 
-def test_seed_scenarios_with_the_static_engine():
-    """Once the engine reports TL101/TL201 on the seed scripts, confirm mode confirms them."""
-    from tllint.analysis import analyze_source
+ENGINE_CONFIRMS = {
+    "seed_s1_problem": {"TL101"},
+    "seed_s2_solution": {"TL102", "TL206"},
+    "seed_s3_problem": {"TL102", "TL201"},
+    "pixels_raw": {"TL101"},
+    "double_scaling": {"TL103"},
+    "finetune_no_recompile": {"TL202"},
+    "finetune_reuse_opt": {"TL203"},
+    "finetune_high_lr": {"TL204"},
+    "finetune_ok": {"TL205"},
+    "freeze_input_layer": {"TL201", "TL206"},
+    "head_bugs": {"TL301", "TL302", "TL303"},
+}
 
-    cases = [("seed_s1_problem", "TL101"), ("seed_s3_problem", "TL201")]
-    checked = 0
-    for name, code in cases:
+
+def _timeline(name: str):
+    script = str(FIXTURES / f"{name}.py")
+    for (cached_name, *_rest), (_found, result) in _CACHE.items():
+        if cached_name == name and script in result.timelines:
+            return result.timelines[script]
+    _found, result = confirm(name, {})
+    return result.timelines[script]
+
+
+def test_static_engine_findings_are_confirmed():
+    """The lead's engine (tllint.analysis.analyze_source) reports these on the buggy fixtures (the
+    seed article's scenarios included); judged against the same runs, they are confirmed."""
+    from tllint.analysis import analyze_source
+    from tllint.confirm.verdicts import judge
+
+    checked = []
+    for name, codes in ENGINE_CONFIRMS.items():
         path = FIXTURES / f"{name}.py"
-        static = [f for f in analyze_source(path.read_text(), str(path)) if f.code == code]
+        static = [f for f in analyze_source(path.read_text(), str(path)) if f.code in codes]
         if not static:
             continue
-        result = run_confirm({str(path): static}, ConfirmOptions(timeout=180, steps=1))
-        assert all(f.confirmation["status"] == "confirmed" for f in static), [f.confirmation for f in static]
-        assert result.summary
-        checked += 1
+        timeline = _timeline(name)
+        for f in static:
+            verdict = judge(timeline, f)
+            assert verdict["status"] == "confirmed", (name, f.code, f.line, verdict)
+            checked.append((name, f.code))
     if not checked:
-        pytest.skip("the static engine does not report TL101/TL201 on the seed scripts yet")
+        pytest.skip("the static engine reports none of these codes yet")
+    assert ("seed_s1_problem", "TL101") in checked or ("seed_s3_problem", "TL201") in checked

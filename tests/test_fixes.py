@@ -124,10 +124,6 @@ def test_language_server_code_action():
 
 
 # ---------------------------------------------------------------------- CLI
-def _safe_script() -> str:
-    return (Path(__file__).parent / "fix_fixtures" / "TL203" / "reused_optimizer.py").read_text()
-
-
 def test_cli_fix_writes_and_reports(tmp_path, capsys):
     script = write(tmp_path / "train.py", REAL_SCRIPT)
     assert main([str(script), "--fix", "--unsafe-fixes"]) == 0
@@ -149,13 +145,13 @@ def test_cli_unsafe_fixes_needed(tmp_path, capsys):
 
 
 def test_cli_safe_fix_applies_without_unsafe(tmp_path, capsys):
-    source = _safe_script().replace("learning_rate=1e-5", "learning_rate=1e-6")
-    script = write(tmp_path / "train.py", source)
-    code = main([str(script), "--fix", "--select", "TL203"])
+    pair = Path(__file__).parent / "fix_fixtures" / "TL302" / "int_labels_categorical_loss"
+    script = write(tmp_path / "train.py", pair.with_suffix(".py").read_text())
+    code = main([str(script), "--fix"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "Fixed 1 finding, 0 remaining." in err
-    assert "model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-6), loss" in script.read_text()
+    assert script.read_text() == pair.with_name(pair.name + ".fixed.py").read_text()
 
 
 def test_cli_diff_writes_nothing(tmp_path, capsys):
@@ -292,3 +288,15 @@ def test_notebook_diff(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"--- a/{path}:cell 3" in out
     assert path.read_bytes() == before
+
+
+def test_notebook_json_fix_is_relative_to_the_cell(tmp_path, capsys):
+    lines = REAL_SCRIPT.rstrip("\n").split("\n")
+    path = write(tmp_path / "train.ipynb", _notebook(["\n".join(lines[:3]), "\n".join(lines[3:])]))
+    assert main([str(path), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    tl202 = next(f for f in data if f["code"] == "TL202")
+    assert tl202["cell"] == 3 and tl202["line"] == 10
+    (edit,) = tl202["fix"]["edits"]
+    assert (edit["line"], edit["column"], edit["end_line"], edit["end_column"]) == (11, 1, 11, 1)
+    assert edit["text"].startswith("model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-5)")

@@ -350,3 +350,30 @@ def test_one_finding_per_statement_for_several_fits():
         model.fit(ds, epochs=1)
     """)
     assert codes_lines(src) == {("TL102", 6)}
+
+
+def test_back_to_0_255_before_preprocess_input_is_not_double():
+    src = HEAD + textwrap.dedent("""\
+        import tensorflow_datasets as tfds
+        ds = tfds.load("beans", split="train", as_supervised=True)
+        ds = ds.map(lambda x, y: (tf.image.convert_image_dtype(x, tf.float32), y))
+        ds = ds.map(lambda x, y: (tf.keras.applications.mobilenet_v2.preprocess_input(x * 255.0), y)).batch(8)
+        model.fit(ds)
+    """)
+    assert codes_lines(src) == set()
+
+
+def test_recentring_unit_pixels_wrongly_is_tl102_not_tl103():
+    src = HEAD + "ds = tf.keras.utils.image_dataset_from_directory('d').map(lambda x, y: (x / 255. - 0.5, y))\nmodel.fit(ds)\n"
+    assert codes_lines(src) == {("TL102", 6)}
+
+
+def test_unit_pixels_rescaled_by_1_over_255_again_is_tl103():
+    src = HEAD + textwrap.dedent("""\
+        ds = tf.keras.utils.image_dataset_from_directory('d').map(lambda x, y: (x / 255., y))
+        ds = ds.map(lambda x, y: (tf.keras.layers.Rescaling(1. / 127.5, offset=-1)(x), y))
+        model.fit(ds)
+    """)
+    [f] = findings(src)
+    assert (f.code, f.line) == ("TL103", 7)
+    assert "scaled twice" in f.message

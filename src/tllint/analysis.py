@@ -80,7 +80,8 @@ def analyze_source(
     if problem is not None:
         return [tool_finding("TL000", problem, path)]
     try:
-        module = cst.parse_module(source)
+        # A project parses each file once per run, whether linted or imported (tllint.project).
+        module = project.parse_source(source, path) if project is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return [parse_error_finding(exc, path)]
     except RecursionError:

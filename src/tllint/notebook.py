@@ -142,6 +142,18 @@ def _cell_lines(message: str, cells: list[Cell]) -> str:
     return _LINE_REF.sub(repl, message)
 
 
+def _notebook_lines(message: str, cells: list[Cell], path: str) -> str:
+    name = re.escape(path.replace("\\", "/").rsplit("/", 1)[-1])
+
+    def repl(match: re.Match) -> str:
+        cell = _cell_at(cells, int(match.group(1)))
+        if cell is None:
+            return match.group(0)
+        return f"cell {cell.index}, line {int(match.group(1)) - cell.first_line + 1} in {match.group(2)}"
+
+    return re.sub(rf"\bline (\d+) in ({name})\b", repl, message)
+
+
 def _to_cell(finding: Finding, cells: list[Cell]) -> Finding:
     if finding.code not in ("TL000", "TL001"):
         finding.message = _cell_lines(finding.message, cells)
@@ -154,10 +166,19 @@ def _to_cell(finding: Finding, cells: list[Cell]) -> Finding:
         finding.end_line = finding.end_line - cell.first_line + 1
     else:
         finding.end_line, finding.end_column = finding.line, finding.column
+    if finding.fix is not None:
+        from tllint.fixes.notebook import cell_fix  # the fix's edits, relative to the cell
+
+        finding.fix = cell_fix(finding.fix, cell)
     return finding
 
 
 def _parse(text: str):
+    from tllint.hostile import nesting_problem
+
+    problem = nesting_problem(text)  # the native parser would crash on it
+    if problem is not None:
+        return None, (problem.removeprefix("cannot parse: "), 1, 1)
     try:
         return cst.parse_module(text), None
     except cst.ParserSyntaxError as exc:
@@ -222,12 +243,15 @@ def lint_notebook(path: str, text: str, settings: Settings | None = None, enable
     codes = set(enabled) if enabled is not None else None
     rule_codes = codes - {"TL000", "TL001", "TL999"} if codes is not None else None
     # Fixes are left out: their edits would be positions in the joined cells, not in the notebook.
-    analysed = analyze_module(module, combined, path, settings, enabled=rule_codes, project=project, fixes=False)
+    # Fixes are edits of the combined program; _to_cell maps them into the cell (tllint.fixes.notebook).
+    analysed = analyze_module(module, combined, path, settings, enabled=rule_codes, project=project)
     own = [f for f in analysed if f.path == path]
     foreign = [f for f in analysed if f.path != path]
     own = apply_noqa(own, combined, report_unused=codes is not None and "TL001" in codes, path=path)
     findings.extend(_to_cell(f, cells) for f in own)
     _, foreign = project.split_foreign(path, foreign, settings, lambda f, ignored: _kept(f, ignored, codes))
+    for finding in foreign:  # `line 9 in nb.ipynb` (the joined cells) becomes `cell 3, line 2 in nb.ipynb`
+        finding.message = _notebook_lines(finding.message, cells, path)
     findings.extend(foreign)
     findings.sort(key=Finding.sort_key)
     return findings
@@ -237,3 +261,6 @@ def _kept(finding: Finding, ignored: tuple[str, ...], codes: set[str] | None) ->
     from tllint.selection import code_matches_any
 
     return (codes is None or finding.code in codes) and not code_matches_any(finding.code, ignored)
+
+
+lint_notebook.accepts_project = True  # the runner passes its run's Project (tllint.project)

@@ -20,6 +20,7 @@ that imports it, for the statements that script ran.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 EXTERNAL_HEADS = frozenset({"tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub", "keras_hub", "keras_cv",
                             "keras_nlp", "torch", "jax", "sklearn", "cv2", "PIL", "matplotlib", "pandas", "os", "sys"})
 TOOL_CODES = frozenset({"TL000", "TL001", "TL999"})
+_BARE_LINE = re.compile(r"\blines? \d+(?:-\d+)?\b(?! in [\w.-]+\.(?:py|ipynb)\b)")
 
 
 @dataclass
@@ -41,11 +43,32 @@ class ParsedModule:
     module: cst.Module
     _positions: Any = None
 
+    _node_ids: Any = None
+
     @property
     def positions(self):
         if self._positions is None:
             self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         return self._positions
+
+    def holds(self, node) -> bool:
+        """Whether `node` is in this module (a walk several times cheaper than positions)."""
+        if self._positions is not None:
+            return node in self._positions
+        if self._node_ids is None:
+            ids: set[int] = set()
+            stack: list = [self.module]
+            while stack:
+                current = stack.pop()
+                ids.add(id(current))
+                for name in current.__dataclass_fields__:
+                    value = getattr(current, name)
+                    if isinstance(value, cst.CSTNode):
+                        stack.append(value)
+                    elif isinstance(value, (list, tuple)):
+                        stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+            self._node_ids = ids
+        return id(node) in self._node_ids
 
 
 @dataclass
@@ -101,16 +124,42 @@ class Project:
             return self._parsed[path]
         result = None
         try:
+            from tllint.hostile import nesting_problem
             from tllint.runner import read_source
 
             source = read_source(path)
-            module = cst.parse_module(source)
-            result = ParsedModule(path, source, module)
-            self.parse_count += 1
+            if nesting_problem(source) is None:  # the native parser would crash on it
+                result = ParsedModule(path, source, cst.parse_module(source))
+                self.parse_count += 1
         except Exception:  # noqa: BLE001 - unreadable or unparsable: unknown, no finding
             result = None
         self._parsed[path] = result
         return result
+
+    def parse_source(self, source: str, path: str) -> cst.Module:
+        """Parse a linted file's text once per run: a module it is also imported as reuses it.
+
+        Raises what `cst.parse_module` raises (the caller turns it into TL000).
+        """
+        try:
+            key = Path(path).resolve()
+        except (OSError, RuntimeError):
+            return cst.parse_module(source)
+        cached = self._parsed.get(key)
+        if cached is not None and cached.source == source:
+            return cached.module
+        module = cst.parse_module(source)
+        if key not in self._parsed and key.suffix == ".py" and key.is_file():
+            self._parsed[key] = ParsedModule(key, source, module)
+            self.parse_count += 1
+        return module
+
+    def positions_of(self, module: cst.Module):
+        """The positions of a module parsed through this project (shared), else None."""
+        for parsed in self._parsed.values():
+            if parsed is not None and parsed.module is module:
+                return parsed.positions
+        return None
 
     def _bases(self, file: Path) -> list[Path]:
         root = self.root_of(file)
@@ -267,12 +316,18 @@ class Project:
             return None
         for path in program.modules:
             parsed = self._parsed.get(path)
-            if parsed is None:
+            if parsed is None or not parsed.holds(node):
                 continue
             pos = parsed.positions.get(node)
             if pos is not None:
                 return self.display_of(path, program), pos, parsed.source
         return None
+
+    @staticmethod
+    def qualify_lines(message: str, path: str) -> str:
+        """`line 6` (of the linted file) becomes `line 6 in train.py` in a message shown elsewhere."""
+        name = os.path.basename(path)
+        return _BARE_LINE.sub(lambda m: f"{m.group(0)} in {name}", message)
 
     def display_of(self, path: Path, program: Program | None = None) -> str:
         if path in self._displays:
@@ -356,6 +411,8 @@ class Project:
         covered: dict[str, list[tuple[str, int, int]]] = {}
         out = []
         seen: set[tuple] = set()
+        # Where a module's own finding and an importer's coincide, the importer's (richer) one wins.
+        findings = sorted(findings, key=lambda f: id(f) not in self._foreign_ids)
         for finding in findings:
             key = (finding.path, finding.cell, finding.code, finding.line, finding.column)
             if key in seen:

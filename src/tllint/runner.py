@@ -161,7 +161,9 @@ class Linter:
         if lint_notebook is None:
             return []
         try:
-            return list(lint_notebook(target.display, text, self.settings, set(self.enabled)))
+            # The run's project, where the reader takes one (tllint.notebook does: local imports).
+            extra = {"project": self.project} if self.project is not None and getattr(lint_notebook, "accepts_project", False) else {}
+            return list(lint_notebook(target.display, text, self.settings, set(self.enabled), **extra))
         except Exception as exc:  # noqa: BLE001 - one notebook must never stop the run
             hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
             message = f"internal error while reading this notebook ({hint}); please report it"

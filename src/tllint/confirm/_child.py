@@ -1747,7 +1747,24 @@ def _instrument_cv2(cv2):
 # main
 # --------------------------------------------------------------------------------------------
 
+def _watchdog(parent: int, deadline: float | None) -> None:
+    """Exit when the parent tllint dies (nobody would enforce the timeout) or past the deadline."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(3)
+        if deadline is not None and time.time() > deadline:
+            emit("end", status="timeout")
+            os._exit(124)
+
+
 def main() -> int:
+    timeout = CFG.get("timeout")
+    threading.Thread(
+        target=_watchdog,
+        args=(CFG.get("parent_pid") or os.getppid(), time.time() + float(timeout) + 5 if timeout else None),
+        daemon=True,
+    ).start()
     sys.dont_write_bytecode = True
     sys.addaudithook(_audit)
     sys.meta_path.insert(0, _PostImportFinder())

@@ -93,6 +93,8 @@ def run_script(
         "steps": int(steps),
         "keras_home": keras_home(),
         "instrument": instrument,
+        "timeout": timeout,
+        "parent_pid": os.getpid(),
     }
     config_path = sandbox / "config.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")

@@ -108,6 +108,7 @@ class Timeline:
     dense: list[dict] = field(default_factory=list)
     pixels: list[dict] = field(default_factory=list)  # {"bid", "stats", "line", "seq"}
     exceptions: list[dict] = field(default_factory=list)
+    synthetic: list[dict] = field(default_factory=list)
     end: dict | None = None
     meta: dict | None = None
 
@@ -148,6 +149,8 @@ class Timeline:
                 t.exceptions.append(e)
                 if e.get("call") in by_call:
                     by_call[e["call"]]["exception"] = e
+            elif k == "data_synthetic":
+                t.synthetic.append(e)
             elif k == "end":
                 t.end = e
             elif k == "meta":
@@ -159,7 +162,7 @@ class Timeline:
         r = self.run
         if r.skipped:
             return r.skipped
-        if r.timed_out:
+        if r.timed_out or (self.end or {}).get("status") == "timeout":
             return f"the script was killed at the confirm timeout ({r.timeout:g} s)" if r.timeout else "the script was killed at the confirm timeout"
         if self.end is None:
             tail = (r.stderr_tail or "").strip().splitlines()
@@ -194,6 +197,12 @@ class Timeline:
             looked = b["fallback"].get("looked_in") or "the Keras cache"
             return f" ({b['name']} was built with weights=None: no cached imagenet weights in {looked})"
         return ""
+
+    def data_note(self) -> str:
+        if not self.synthetic:
+            return ""
+        s = self.synthetic[0]
+        return f" [synthetic 0..255 batches: {s.get('loader')}('{s.get('path')}') found no data]"
 
     def calls_after(self, seq: int, bid: int | None = None, mid: int | None = None) -> list[dict]:
         out = []
@@ -281,7 +290,7 @@ def verdict_tl101(t: Timeline, f: Finding) -> Verdict:
         return t.not_observed(f"the input of {b['name']}")
     if expect is None:
         return INCONCLUSIVE, f"pixels entering {b['name']} ranged {_fmt(obs['stats']['min'])}..{_fmt(obs['stats']['max'])}; tllint does not know this backbone's input contract"
-    text = _pixel_text(b, obs, expect) + t.fallback_note(b)
+    text = _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
     if kind == "raw" and expect[0] != "raw":
         return CONFIRMED, text
     return REFUTED, text
@@ -295,7 +304,7 @@ def verdict_tl102(t: Timeline, f: Finding) -> Verdict:
         return t.not_observed(f"the input of {b['name']}")
     if expect is None:
         return INCONCLUSIVE, f"pixels entering {b['name']} ranged {_fmt(obs['stats']['min'])}..{_fmt(obs['stats']['max'])}; tllint does not know this backbone's input contract"
-    text = _pixel_text(b, obs, expect) + t.fallback_note(b)
+    text = _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
     if kind == expect[0]:
         return REFUTED, text
     if kind == "raw":
@@ -311,7 +320,7 @@ def verdict_tl103(t: Timeline, f: Finding) -> Verdict:
         return t.not_observed(f"the input of {b['name']}")
     if expect is None:
         expect = ("?", "an unknown range")
-    text = _pixel_text(b, obs, expect) + t.fallback_note(b)
+    text = _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
     if kind == "collapsed":
         return CONFIRMED, text + " (the range collapsed: scaled twice)"
     if expect[0] == "raw" and kind in ("unit", "tf", "torch", "collapsed"):
@@ -732,7 +741,7 @@ def runtime_findings(t: Timeline, findings: list[Finding], path: str) -> list[Fi
         else:
             code, msg = "TL102", f"the input of {b['name']} is preprocessed for another contract than its weights' {expect[1]} (seen at run time)"
         line = (b.get("call_lines") or [None])[0] or b.get("line") or 1
-        out.append(_new_finding(code, path, line, msg, _pixel_text(b, obs, expect) + t.fallback_note(b)))
+        out.append(_new_finding(code, path, line, msg, _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()))
     if "TL201" not in codes:
         for b in t.backbones.values():
             call = _first_call_for(t, b)

@@ -1021,8 +1021,13 @@ def call_method(interp: "Interpreter", obj: Value, name: str, args, kwargs, node
         if name in ("predict", "__call__"):
             return apply_backbone(interp, obj, args, kwargs, node)
         if name in ("compile", "fit", "train_on_batch"):
-            # A backbone trained directly (no head): treat as a model of its own.
-            model = Model("functional", node, backbones=[obj])
+            # A backbone trained directly (no head): treat as a model of its own (one per backbone,
+            # so its compile and its fit meet on the timeline).
+            model = obj.__dict__.get("_as_model")
+            if model is None:
+                model = Model("functional", node, backbones=[obj])
+                model.var = obj.var
+                obj.__dict__["_as_model"] = model
             return _model_method(interp, model, name, args, kwargs, node)
         return UNKNOWN
     if isinstance(obj, Data):

@@ -311,7 +311,16 @@ class Interpreter:
             obj = self.eval(target.value)
             calls.set_attribute(self, obj, target.attr.value, value, target, value_node)
         elif isinstance(target, cst.Subscript):
-            pass
+            # `d["image"] = x / 255.` (a tfds element dict): later reads of d["image"] see x / 255.,
+            # not the raw element. Other item stores on a known dict/sequence make it unknown.
+            obj = self.eval(target.value)
+            if isinstance(obj, (DictV, Seq)):
+                element = target.slice[0].slice if len(target.slice) == 1 else None
+                key = self.eval(element.value) if isinstance(element, cst.Index) else UNKNOWN
+                if isinstance(obj, DictV) and isinstance(key, Const):
+                    obj.items[key.value] = value
+                elif isinstance(target.value, cst.Name):
+                    self.env[target.value.value] = UNKNOWN
 
     # ------------------------------------------------------------------ expressions
     def lookup(self, name: str) -> Value:

@@ -111,7 +111,8 @@ def describe(enc: Encoding) -> Verdict:
     normalized: Step | None = None
     for i, step in enumerate(steps):
         if step.kind == "preprocess":
-            if preprocessed is not None or normalized is not None or i > 0 or enc.source.kind != "raw":
+            # Earlier scalings that bring the pixels back to 0..255 (`x / 255.` then `x * 255.`) are fine.
+            if preprocessed is not None or normalized is not None or enc.source.kind != "raw" or not close((lo, hi), (0.0, 255.0)):
                 return Verdict("double", first=steps[0], second=step, last=steps[-1])
             preprocessed = step
         elif step.kind == "normalize":

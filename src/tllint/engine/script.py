@@ -177,6 +177,10 @@ class ScriptModel:
     # ------------------------------------------------------------------ positions
     @cached_property
     def _positions(self):
+        if self.interp.project is not None:  # shared with the module's importers (tllint.project)
+            shared = self.interp.project.positions_of(self.module)
+            if shared is not None:
+                return shared
         wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         return wrapper.resolve(PositionProvider)
 
@@ -236,7 +240,8 @@ class ScriptModel:
             code=rule_cls.code,
             name=rule_cls.name,
             severity=report.severity or rule_cls.severity,
-            message=report.message,
+            # Reported in an imported module: bare `line N` of this file names it (tllint.project).
+            message=report.message if path == self.path else self.interp.project.qualify_lines(report.message, self.path),
             path=path,
             line=line,
             column=col,

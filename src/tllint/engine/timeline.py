@@ -77,11 +77,20 @@ class TrainState:
 
     base: bool | None
     overrides: tuple = ()  # ((selector, filters, value), ...)
+    # `base` came from setting every inner layer (`for layer in base.layers: layer.trainable = x`):
+    # the unit's own flag is then `own`, untouched (a frozen-by-layers backbone is not a frozen parent).
+    layerwise: bool = False
+    own: bool | None = None
+
+    @property
+    def parent(self) -> bool | None:
+        """The unit's own `trainable` attribute (Keras 2 ignores inner flags under a False parent)."""
+        return self.own if self.layerwise else self.base
 
     def apply(self, selector: tuple, filters: tuple, value: bool | None) -> "TrainState":
         if selector == ("all",) and not filters:
-            return TrainState(value, ())
-        return TrainState(self.base, self.overrides + ((selector, filters, value),))
+            return TrainState(value, (), True, self.parent)
+        return TrainState(self.base, self.overrides + ((selector, filters, value),), self.layerwise, self.own)
 
     @property
     def known(self) -> bool:

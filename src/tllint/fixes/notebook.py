@@ -106,3 +106,29 @@ def _dump_like(data, original: str) -> str:
                 if parsed is not None and json.dumps(parsed, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii) + tail == original:
                     return json.dumps(data, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii) + tail
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def cell_fix(fix, cell):
+    """A fix of the combined program as edits of one cell's source (what JSON and editors show
+    for a notebook finding); None when it reaches outside the cell or touches an IPython line."""
+    from tllint.finding import Edit, Fix
+
+    if fix is None:
+        return None
+    start, end = cell.first_line, cell.first_line + cell.lines
+    src = split_lines(_ended(cell.source))
+    code = split_lines(_ended(cell.code))
+    edits = []
+    for e in fix.edits:
+        if not (start <= e.line < end and start <= e.end_line <= end) or (e.end_line == end and e.end_column != 1):
+            return None
+        last = e.end_line if e.end_column > 1 else e.end_line - 1
+        if any(src[k - start] != code[k - start] for k in range(e.line, min(last, end - 1) + 1)):
+            return None
+        line, end_line, end_column, text = e.line - start + 1, e.end_line - start + 1, e.end_column, e.text
+        if e.end_line == end and not cell.source.endswith("\n"):
+            end_line, end_column = cell.lines, len(src[-1]) - 1 + 1
+            if text.endswith("\n"):
+                text = text[:-1]
+        edits.append(Edit(line, e.column, end_line, end_column, text))
+    return Fix(fix.applicability, fix.description, edits)

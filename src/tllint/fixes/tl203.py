@@ -1,8 +1,8 @@
 """TL203 fix: give the recompile a new optimizer instance instead of the one already used.
 
-Safe when the new instance repeats the original constructor call (same class and settings: only
-the optimizer's fresh state differs, which a new training phase needs); unsafe when only the
-class and learning rate are known (other settings fall back to their defaults)."""
+The new instance repeats the original constructor call (same class and settings) when it is
+written in the same scope before the compile, else it has the same class and learning rate.
+Unsafe either way: the new optimizer starts with fresh moment estimates and iteration count."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def fix(ctx, report):
     if isinstance(opt.node, cst.Call) and not opt.__dict__.get("from_string") and ctx.same_scope(opt.node, compile_ev.node) \
             and ctx.line(opt.node) < ctx.line(compile_ev.node):
         new = ctx.code(opt.node)  # the same constructor call: a new instance with the same settings
-        applicability = "safe"
+        applicability = "unsafe"
     elif opt.lr is not None:
         new = new_optimizer(change, opt, opt.lr)  # same class and rate, other settings at their defaults
         applicability = "unsafe"

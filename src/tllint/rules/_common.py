@@ -57,7 +57,7 @@ def captured_state(script, unit: Value, model: Model, step, major: int):
 
 def trainable_in(state, major: int) -> bool | None:
     """Is any part trainable? Keras 2 ignores inner layers re-enabled under a frozen parent."""
-    if major == 2 and state.base is False:
+    if major == 2 and state.parent is False:
         return False
     return state.any_trainable
 
@@ -78,13 +78,18 @@ def backbone_trainable(script, backbone, model, step) -> bool | None:
 
 
 def step_phase(script, model: Model, step) -> str:
-    """"head" for the first training step of a model with a fresh head (and the same statement
-    walked again in a loop), "later" for any other step."""
+    """"head" for the first training step of a model with a fresh head (the same statement walked
+    again in a loop, and further steps under the same compile, too), "later" for any other step."""
     steps = script.steps(model)
     if not steps or not has_fresh_head(model):
         return "later"
     first = steps[0]
     if step is first or step.node is first.node:
+        return "head"
+    # More epochs under the head-training compile continue the head training (a trainable
+    # backbone there is TL201's subject, a change without recompile TL202's).
+    head_compile = script.last_compile_before(model, first)
+    if head_compile is not None and script.last_compile_before(model, step) is head_compile:
         return "head"
     return "later"
 

@@ -48,6 +48,7 @@ class Judgement:
     node: cst.CSTNode
     message: str
     data: dict[str, Any] = field(default_factory=dict)
+    keras: str | None = None  # the Keras versions the finding applies to (None: all)
 
 
 # ---------------------------------------------------------------------- wording
@@ -162,6 +163,9 @@ def judgements(script) -> list[Judgement]:
         j = judge(arrival, script)
         if j is None:
             continue
+        entry = arrival.feed.backbone.entry
+        if entry is not None and not entry.keras3:
+            j.keras = "2"  # RegNet, ResNetRS: tf_keras only
         key = (j.code, id(j.node))
         if key in seen:
             continue
@@ -261,13 +265,15 @@ def judge(arrival, script) -> Judgement | None:
         if target.matches(lo, hi) or (contract == "unit" and close((lo, hi), (0.0, 1.0))):
             return None
         steps = enc.scaling_steps()
-        # Scaled twice: an intermediate result already had a standard range, then got rescaled.
+        # Scaled twice: an intermediate result already had a standard range ([0, 1], [-1, 1]), then a
+        # scaling meant for 0..255 pixels (a division by ~100 or more) shrank it again.
         if enc.source.kind == "raw":
             interval = enc.source.interval
             for i, step in enumerate(steps[:-1]):
                 interval = tuple(sorted((interval[0] * step.scale + step.offset, interval[1] * step.scale + step.offset)))
-                if any(close(interval, std) for std in _STANDARD.values()):
-                    return _double(backbone, contract, enc, step, steps[i + 1], script, data)
+                after = steps[i + 1]
+                if any(close(interval, std) for std in _STANDARD.values()) and abs(after.scale) <= 0.01:
+                    return _double(backbone, contract, enc, step, after, script, data)
         last = verdict.last
         if last is None or last.node is None:
             return None

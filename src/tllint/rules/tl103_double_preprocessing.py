@@ -19,4 +19,4 @@ class DoublePreprocessing(Rule):
     def check(self, script):
         for j in judgements(script):
             if j.code == self.code:
-                yield Report(j.node, j.message, data=j.data)
+                yield Report(j.node, j.message, keras=j.keras, data=j.data)

@@ -37,6 +37,10 @@ class FineTuneLearningRateTooHigh(Rule):
             for step in steps:
                 if step_phase(script, model, step) == "head":
                     continue
+                if step.implicit and not fresh:
+                    # A pretrained model compiled with no head and no fit in sight is used for
+                    # inference (compile before predict/evaluate, bottleneck features): no training.
+                    continue
                 trainable = [b for b in model.backbones if b.pretrained and backbone_trainable(script, b, model, step)]
                 if not trainable:
                     continue

@@ -57,6 +57,10 @@ class BatchNormUpdatesWhileFineTuning(Rule):
         feeds = [f for f in model.feeds if f.backbone is backbone]
         if not feeds:
             feeds = [f for f in script.feeds if f.backbone is backbone]
+        if not feeds and model.kind == "subclass":
+            from tllint.engine.subclass import call_sites
+
+            feeds = [s for s in call_sites(script, model) if s.callee is backbone]
         if not feeds:
             return None
         trainings = {self._training(f) for f in feeds}

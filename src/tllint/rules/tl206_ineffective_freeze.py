@@ -67,7 +67,8 @@ class IneffectiveFreeze(Rule):
         if n is None:
             return None
         bounds = [b for b in sel[1:] if isinstance(b, int)]
-        if not bounds or max(abs(b) for b in bounds) <= n + 1:
+        # (a number that can only be meant for the backbone's own layers: well above the outer count)
+        if not bounds or max(abs(b) for b in bounds) <= max(n + 3, 9):
             return None
         picked = indices(sel, n)
         if picked is None:
@@ -120,18 +121,24 @@ class IneffectiveFreeze(Rule):
             return None
         backbone = ls.owner
         state = script.state_at(backbone, ev)
-        if state.base is not False:
-            return None
+        if state.parent is not False:
+            return None  # (every inner layer frozen one by one leaves the parent's own flag True)
         feeds = [f for f in script.feeds if f.backbone is backbone]
         if feeds and not any(f.nested for f in feeds):
             # Inlined (`input_tensor=`): its layers are the outer model's own, no frozen parent there.
             return None
-        # Only when a training step (or compile) follows on a compatible path.
-        if not any(
-            e.index > ev.index and compatible(e.cond, ev.cond) and unit_contains(e.model, backbone)
+        # Only when a training step (or compile) follows on a compatible path, with the parent
+        # still frozen and the re-enabled layers still re-enabled.
+        later = [
+            e
             for m in script.models
             for e in script.steps(m)
-        ):
+            if e.index > ev.index and compatible(e.cond, ev.cond) and unit_contains(e.model, backbone)
+        ]
+        if not later:
+            return None
+        at_step = script.state_at(backbone, min(later, key=lambda e: e.index))
+        if at_step.parent is not False or not any(v for *_, v in at_step.overrides):
             return None
         freeze = None
         for e in script.events[: ev.index]:
@@ -167,6 +174,7 @@ class IneffectiveFreeze(Rule):
             for m in trained_models
             for b in m.backbones
             if b is not backbone and b.name == backbone.name and b.pretrained
+            and script.steps(m) and script.state_at(b, script.steps(m)[0]).any_trainable
         ]
         if not others:
             return None

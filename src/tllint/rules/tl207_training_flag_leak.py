@@ -11,7 +11,7 @@ makes construction-time arguments win); on 3.0 to 3.15 the functional override b
 from __future__ import annotations
 
 from tllint.engine.subclass import call_sites, is_backbone_call
-from tllint.engine.values import Const, LayerV
+from tllint.engine.values import Const, LayerV, Model
 from tllint.rules import Report, Rule
 from tllint.rules._common import applies
 
@@ -50,9 +50,16 @@ class TrainingFlagLeak(Rule):
                 if is_backbone_call(site) and _is_false(site.training):
                     leak = site
                 continue
-            if site.layer_class in TRAINING_LAYERS and site.training is None and id(site.node) not in reported:
+            if site.training is not None or id(site.node) in reported:
+                continue
+            cls = site.layer_class if site.layer_class in TRAINING_LAYERS else None
+            if cls is None and isinstance(site.callee, Model) and not site.callee.backbones:
+                # A head built as a Sequential of its own: its Dropout sees the leaked flag too.
+                inner = [l.short for l in site.callee.layers if isinstance(l, LayerV) and l.short in TRAINING_LAYERS]
+                cls = inner[0] if inner else None
+            if cls is not None:
                 reported.add(id(site.node))
-                yield self._report(script, site.node, site.layer_class, leak.node, "subclass")
+                yield self._report(script, site.node, cls, leak.node, "subclass")
 
     def _functional(self, script, model, reported):
         feeds = [f for f in model.feeds if f.nested and _is_false(f.training)]

@@ -50,4 +50,5 @@ class HeadOnImagenetClassifier(Rule):
                 f"classes instead of image features and learns little. Build it with `include_top=False, "
                 f"pooling='avg'` and put the new head on those pooled features."
             )
-            yield Report(layer.node, message, data={"backbone": b.name, "backbone_line": script.line(b.node), "var": var})
+            yield Report(layer.node, message, data={"backbone": b.name, "backbone_line": script.line(b.node), "var": var,
+                                                  "unit": b})

@@ -59,7 +59,8 @@ class FrozenRandomBackbone(Rule):
                         f"near chance. Load pretrained weights (`weights='imagenet'`), or keep the backbone trainable "
                         f"when training from scratch."
                     )
-                    yield Report(freeze.node, message, data={"backbone": backbone.name, "backbone_line": script.line(backbone.node)})
+                    yield Report(freeze.node, message, data={"backbone": backbone.name, "backbone_line": script.line(backbone.node),
+                                                          "unit": backbone})
 
     @staticmethod
     def _trained_before(script, backbone, step) -> bool:
