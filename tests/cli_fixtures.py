@@ -20,9 +20,12 @@ def fake_rules(monkeypatch):
 
 
 @pytest.fixture
-def run_cli(capsys, monkeypatch):
+def run_cli(capsys, monkeypatch, tmp_path_factory):
     """Call tllint.cli.main in-process; returns (exit code, stdout, stderr)."""
     from tllint.cli import main
+
+    # A cache per test: the stand-in rules must never meet results cached for the real ones.
+    monkeypatch.setenv("TLLINT_CACHE_DIR", str(tmp_path_factory.mktemp("tllint-cache")))
 
     def run(*args: str, cwd: Path | None = None):
         if cwd is not None:

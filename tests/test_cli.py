@@ -481,3 +481,26 @@ def test_stdin_follows_local_imports_of_the_named_file(tmp_path):
     proc = run_subprocess(["--stdin-filename", "train.py", "-"], tmp_path, stdin=IMPORTING_SCRIPT.encode())
     assert proc.returncode == 1
     assert locations(proc.stdout.decode()) == ["train.py:8:5: TL101", "train.py:14:1: TL202"]
+
+
+def test_installed_rule_pages_win_over_the_checkout(tmp_path, monkeypatch, run_cli):
+    # A wheel ships rules/ as tllint/rule_pages/ (pyproject force-include) next to the modules.
+    import tllint.rule_docs
+
+    package = tmp_path / "site-packages" / "tllint"
+    write(package / "rule_pages" / "TL000.md", "# TL000: unreadable-source\n\nfrom the wheel\n")
+    monkeypatch.setattr(tllint.rule_docs, "PACKAGE_DIR", package)
+    assert run_cli("rule", "TL000")[1] == "# TL000: unreadable-source\n\nfrom the wheel\n"
+    assert run_cli("rule", "TL999")[1].startswith("# TL999: internal-error\n")  # falls back: registry text
+
+
+@pytest.mark.parametrize(
+    ("args", "config"),
+    [(("--select", "TL4"), ""), (("--ignore", "TL998"), ""), ((), 'extend-select = ["TL305"]'), ((), 'ignore = ["TL5"]')],
+)
+def test_selector_matching_no_rule_exit_2(fake_rules, run_cli, project, args, config):
+    # The fake rule set has no TL4xx, TL5xx, TL305 or TL998: a typo must not silently do nothing.
+    write(project / "pyproject.toml", f"[tool.tllint]\n{config}\n")
+    code, out, err = run_cli(*args, "train.py", cwd=project)
+    assert (code, out) == (2, "")
+    assert "unknown rule code or prefix" in err

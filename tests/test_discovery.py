@@ -140,3 +140,18 @@ def test_crashing_notebook_reader_becomes_tl999(tree, run_cli, monkeypatch, fake
     assert code == 1
     assert out.startswith("nb.ipynb:1:1: TL999 internal error while reading this notebook (ValueError: boom)")
     assert "Traceback" not in err
+
+
+def test_force_exclude_applies_excludes_to_named_paths(tree):
+    settings = Settings(extend_exclude=("data/generated", "b.py"), config_root=tree)
+    named = ["build/gen.py", ".venv/lib/x.py", "b.py", "data/generated/g.py", "pkg", "a.py"]
+    found = discover(named, settings, tree, force_exclude=True)
+    assert [t.display for t in found.targets] == ["pkg/__init__.py", "pkg/z.py", "a.py"]
+    assert [t.display for t in discover(named, settings, tree).targets][:4] == named[:4]
+
+
+def test_force_exclude_through_the_cli(tree, fake_rules, run_cli):
+    write(tree / "build" / "gen.py", "import keras\nfire_tl101()\n")
+    assert run_cli("--force-exclude", "build/gen.py", cwd=tree) == (0, "", "")
+    code, out, _ = run_cli("build/gen.py", cwd=tree)
+    assert (code, out) == (1, "build/gen.py:2:1: TL101 fake missing-preprocessing\n")

@@ -82,6 +82,14 @@ def test_malformed_notebooks_give_tl000_not_a_crash(text):
     assert [f.code for f in lint("x.ipynb", text=text)] == ["TL000"]
 
 
+def test_odd_cells_are_skipped_not_a_crash():
+    cells = [1, None, {"cell_type": "code", "source": None}, {"cell_type": "code", "source": ["import keras\n", 3]},
+             {"cell_type": "raw", "source": "%%bash"}, {"cell_type": "code", "source": "    indented = 1\n"}]
+    findings = lint("odd.ipynb", text=json.dumps({"nbformat": 4, "cells": cells}))
+    # Only the indented cell is broken: TL000 at its cell (6th of all cells) and line.
+    assert where(findings) == [("TL000", 6, 1, 1)]
+
+
 def test_clean_notebook_and_notebook_without_code():
     assert lint("clean.ipynb", enabled=CODES | {"TL001"}) == []
     empty = json.dumps({"cells": [{"cell_type": "markdown", "source": "# keras", "metadata": {}}], "nbformat": 4, "nbformat_minor": 5})

@@ -35,7 +35,8 @@ def test_manifest_is_valid_and_matches_python_and_notebooks():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (hook,) = yaml.safe_load(MANIFEST.read_text())
     assert hook["id"] == "tllint"
-    assert hook["entry"] == "tllint"
+    # --force-exclude: pre-commit names each file, and [tool.tllint] excludes must still apply.
+    assert hook["entry"] == "tllint --force-exclude"
     assert hook["language"] == "python"
     # types_or: python OR jupyter (`types` would require both tags on the same file).
     assert hook["types_or"] == ["python", "jupyter"]
@@ -67,6 +68,8 @@ def test_try_repo_runs_the_hook(tmp_path):
     write(work / "broken.py", "import keras\nmodel = keras.Sequential(\n")
     write(work / "ok.py", "import keras\nmodel = keras.Sequential()\n")
     write(work / "notes.txt", "not python\n")
+    write(work / "pyproject.toml", '[tool.tllint]\nextend-exclude = ["generated"]\n')
+    write(work / "generated" / "broken_too.py", "import keras\nx = (\n")
     git(["init", "-q"], work)
     git(["add", "-A"], work)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
@@ -78,3 +81,4 @@ def test_try_repo_runs_the_hook(tmp_path):
     assert "broken.py:2:" in output and "TL000" in output
     assert "ok.py:" not in output.replace("broken.py:", "")
     assert "notes.txt" not in output
+    assert "broken_too.py" not in output

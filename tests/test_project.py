@@ -213,3 +213,41 @@ def test_a_30_file_project_costs_about_its_files_linted_separately(tmp_path, mon
     together = time.perf_counter() - start
     assert len([f for f in result.findings if f.code == "TL101"]) == 10
     assert together < 3 * alone + 0.5, (together, alone)
+
+
+def test_package_reexport_and_namespace_package():
+    # pkg/__init__.py re-exports `build` from .model; utils/ has no __init__.py.
+    assert run_api("namespace_and_reexport/train.py", cwd=PROJECTS) == []
+    raw = [("namespace_and_reexport/pkg/model.py", "TL101", 6)]
+    assert run_api("namespace_and_reexport/train_raw.py", cwd=PROJECTS) == raw
+    assert run_api("namespace_and_reexport", cwd=PROJECTS) == raw
+
+
+def test_lines_of_the_linted_file_are_named_in_a_finding_shown_in_another_file():
+    old = Path.cwd()
+    os.chdir(PROJECTS)
+    try:
+        found = discover(["namespace_and_reexport/train_raw.py"], settings(), PROJECTS)
+        [finding] = lint_paths(found.targets, settings()).findings
+    finally:
+        os.chdir(old)
+    assert "from `image_dataset_from_directory` (line 5 in train_raw.py)" in finding.message
+
+
+def test_notebook_importing_a_module_linted_in_the_same_run(tmp_path, run_cli):
+    shutil.copytree(PROJECTS / "no_preprocessing", tmp_path / "p")
+    (tmp_path / "p" / "train.py").unlink()
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Try the model"},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": "%matplotlib inline\nimport tensorflow as tf\nfrom model import build"},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": "ds = tf.keras.utils.image_dataset_from_directory('d', image_size=(224, 224))\nmodel = build(3)\nmodel.fit(ds)"},
+    ]
+    (tmp_path / "p" / "try.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    for args in (["p/try.ipynb"], ["p"]):
+        code, out, _ = run_cli("--select=TL101", "--format=json", *args, cwd=tmp_path)
+        [finding] = json.loads(out)
+        assert (finding["path"], finding["line"], finding.get("cell")) == ("p/model.py", 10, None)
+        # The notebook's data, not model.py's own "no training data in sight" view.
+        assert "(cell 3, line 1 in try.ipynb)" in finding["message"], args

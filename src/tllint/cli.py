@@ -50,15 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
     cfg.add_argument("--config", metavar="FILE", help="use FILE instead of the nearest pyproject.toml with [tool.tllint]")
     cfg.add_argument("--target-keras", metavar="VERSION", help='"auto", "2", "3" or a minor version such as 3.16')
     cfg.add_argument("--stdin-filename", metavar="NAME", help="the name under which stdin (`-`) is reported")
+    cfg.add_argument(
+        "--force-exclude", action="store_true", help="apply the exclude patterns to paths named on the command line too"
+    )
     base = parser.add_argument_group("baseline")
     base.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in FILE")
     base.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
-    # Reserved for the performance work (parallel jobs, cache, per-file timeout): accepted now
-    # so that scripts and CI configs written today keep working; `tllint.performance` wires them.
-    perf = parser.add_argument_group("performance (reserved)")
-    perf.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
-    perf.add_argument("--jobs", "-j", type=int, metavar="N", help=argparse.SUPPRESS)
-    perf.add_argument("--timeout-per-file", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    # Parallel jobs, the per-file cache and the per-file time budget (tllint.parallel, tllint.cache).
+    perf = parser.add_argument_group("performance")
+    perf.add_argument(
+        "--no-cache", action="store_true",
+        help="do not read or write the per-file cache (TLLINT_CACHE_DIR, default ~/.cache/tllint)",
+    )
+    perf.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: the number of CPUs)")
+    perf.add_argument(
+        "--timeout-per-file", type=float, metavar="SECONDS",
+        help="stop analysing a file after SECONDS and report TL999 (default: 10; 0: no limit)",
+    )
     # Autofix: `tllint.fixes.cli`.
     fix = parser.add_argument_group("fixes")
     fix.add_argument("--fix", action="store_true", help="apply the safe fixes and write the files; report what remains")
@@ -106,13 +114,19 @@ def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
 def load_run_settings(args: argparse.Namespace):
     settings = load_settings(Path(args.config) if args.config else None)
     target = parse_target_keras(args.target_keras, "--target-keras") if args.target_keras is not None else None
-    return merge_cli(
+    settings = merge_cli(
         settings,
         select=_codes(args.select, "--select"),
         ignore=_codes(args.ignore, "--ignore") or (),
         extend_select=_codes(args.extend_select, "--extend-select") or (),
         target_keras=target,
     )
+    from tllint.selection import unknown_selectors
+
+    unknown = unknown_selectors(settings)
+    if unknown:
+        raise ConfigError(f"unknown rule code or prefix {unknown[0]!r} (see `tllint rule --all`)")
+    return settings
 
 
 def use_color(choice: str, stream) -> bool:
@@ -126,10 +140,6 @@ def use_color(choice: str, stream) -> bool:
 def check_command(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = load_run_settings(args)
-
-    from tllint.discovery import discover, print_warnings
-    from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths, new_project
-
     paths = args.paths or ["."]
     if args.confirm:
         from tllint.confirm import confirm_available
@@ -144,36 +154,11 @@ def check_command(argv: list[str]) -> int:
     if "-" in paths:
         if paths != ["-"]:
             raise UsageError("`-` (stdin) cannot be combined with other paths")
-        result = RunResult()
-        display = args.stdin_filename or "-"
-        data = sys.stdin.buffer.read()
-        # With a real file name, local imports are followed (findings in them are not reported).
-        linter = Linter(settings, project=new_project(settings) if args.stdin_filename else None)
-        result.files_checked, result.files = 1, [display]
-        try:
-            text = decode_source(data)
-        except Unreadable as exc:
-            from tllint.analysis import tool_finding
-
-            result.errors.append(f"{display}: {exc}")
-            result.unreadable.add(display)
-            result.findings = [tool_finding("TL000", str(exc), display, exc.line, exc.column)]
-        else:
-            findings = linter.lint_text(text, display, path=args.stdin_filename or display)
-            result.findings = [f for f in findings if f.path == display]
-            if result.findings:
-                result.sources[display] = text
+        result = lint_stdin(settings, args.stdin_filename)
     else:
-        found = discover(paths, settings)
-        print_warnings(found.warnings)
-        if found.missing:
-            for arg in found.missing:
-                print(f"tllint: error: {arg}: no such file or folder", file=sys.stderr)
-            return EXIT_USAGE
-        if not found.targets:
-            print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
-            return EXIT_CLEAN
-        result = lint_paths(found.targets, settings)
+        result = lint_arguments(paths, settings, performance_options(args), force_exclude=args.force_exclude)
+        if isinstance(result, int):
+            return result
 
     if args.confirm:
         run_confirm_mode(args, result)
@@ -201,6 +186,60 @@ def check_command(argv: list[str]) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def performance_options(args: argparse.Namespace):
+    """--jobs, --no-cache and --timeout-per-file as tllint.parallel.Options."""
+    from tllint.parallel import DEFAULT_TIMEOUT, Options
+
+    if args.jobs is not None and args.jobs < 0:
+        raise UsageError("--jobs must be 0 (the number of CPUs) or more")
+    timeout = DEFAULT_TIMEOUT if args.timeout_per_file is None else args.timeout_per_file
+    if timeout < 0:
+        raise UsageError("--timeout-per-file must be 0 (no limit) or more")
+    return Options(jobs=args.jobs or None, cache=not args.no_cache, timeout=timeout or None)
+
+
+def lint_arguments(paths: list[str], settings, options=None, *, force_exclude: bool = False):
+    """The RunResult for the PATH arguments, or an exit code when there is nothing to lint."""
+    from tllint.discovery import discover, print_warnings
+    from tllint.runner import lint_paths
+
+    found = discover(paths, settings, force_exclude=force_exclude)
+    print_warnings(found.warnings)
+    if found.missing:
+        for arg in found.missing:
+            print(f"tllint: error: {arg}: no such file or folder", file=sys.stderr)
+        return EXIT_USAGE
+    if not found.targets:
+        if not force_exclude:  # pre-commit passing only excluded files is not worth a warning
+            print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
+        return EXIT_CLEAN
+    return lint_paths(found.targets, settings, options=options)
+
+
+def lint_stdin(settings, stdin_filename: str | None):
+    from tllint.analysis import tool_finding
+    from tllint.runner import Linter, RunResult, Unreadable, decode_source, new_project
+
+    display = stdin_filename or "-"
+    result = RunResult(files_checked=1, files=[display])
+    # With a real file name, local imports are followed (findings inside them are not reported).
+    linter = Linter(settings, project=new_project(settings) if stdin_filename else None)
+    data = sys.stdin.buffer.read()
+    try:
+        text = decode_source(data)
+    except Unreadable as exc:
+        result.errors.append(f"{display}: {exc}")
+        result.unreadable.add(display)
+        finding = tool_finding("TL000", str(exc), display, exc.line, exc.column)
+        result.findings = [finding] if linter.keep(finding, ()) else []
+        return result
+    findings = linter.lint_text(text, display, path=stdin_filename or display)
+    result.findings = [f for f in findings if f.path == display]
+    if result.findings:
+        result.sources[display] = text
+    return result
 
 
 def run_confirm_mode(args: argparse.Namespace, result) -> None:

@@ -44,11 +44,20 @@ def is_excluded(rel: str, settings: Settings) -> bool:
     return any(glob_matches(p, rel, below=False) for p in (*settings.exclude, *settings.extend_exclude))
 
 
-def discover(args: list[str], settings: Settings, cwd: Path | None = None) -> Discovery:
+def force_excluded(path: Path, settings: Settings, cwd: Path) -> bool:
+    """Whether an explicitly named path, or a folder above it, matches an exclude pattern."""
+    parts = relative_posix(path, settings.config_root or cwd).split("/")
+    return any(is_excluded("/".join(parts[: i + 1]), settings) for i in range(len(parts)))
+
+
+def discover(
+    args: list[str], settings: Settings, cwd: Path | None = None, *, force_exclude: bool = False
+) -> Discovery:
     """Files under `args`, deduplicated, in a stable order.
 
-    A path named on the command line is linted even if excluded (as with ruff's default);
-    excludes and virtual environments (folders holding pyvenv.cfg) prune the walk below it.
+    A path named on the command line is linted even if excluded (as with ruff's default), unless
+    `force_exclude` (pre-commit passes every staged file by name); excludes and virtual
+    environments (folders holding pyvenv.cfg) prune the walk below it.
     """
     cwd = cwd or Path.cwd()
     result = Discovery()
@@ -67,6 +76,8 @@ def discover(args: list[str], settings: Settings, cwd: Path | None = None) -> Di
         given = Path(arg)
         if not os.path.lexists(given):
             result.missing.append(arg)
+        elif force_exclude and force_excluded(given, settings, cwd):
+            continue
         elif given.is_dir():
             _walk(given, settings, cwd, add, result.warnings, ancestors=())
         else:

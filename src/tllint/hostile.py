@@ -4,6 +4,11 @@ LibCST's parser is native code without a depth limit: 5000 nested brackets or la
 the C stack and kill the process (a segfault, no exception to catch). CPython itself refuses
 more than 200 nested brackets ("too many nested parentheses") and fails on thousands of nested
 lambdas, so such a file cannot run anyway: it becomes TL000 before LibCST sees it.
+
+LibCST also parses long left-deep chains (`a.b.c...`, `x[0][0]...`, `1+1+...`) in quadratic time:
+5000 links take a minute in native code, where no signal-based time budget can stop it. Python's
+own parser gives up on such chains (RecursionError), so a file with a very long line is first
+parsed with `ast`; if Python cannot parse it for depth, it is TL000 too.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ MAX_BRACKETS = 200  # CPython's tokenizer limit (MAXLEVEL)
 MAX_LAMBDAS = 200
 _BRACKETS = re.compile(r"[^()\[\]{}]+")
 _LAMBDA_CHAIN = re.compile(r"(?:\blambda\b[\w\s,*=]*:\s*){%d}" % MAX_LAMBDAS)
+LONG_LINE = 2000
 
 
 def nesting_problem(source: str) -> str | None:
@@ -24,6 +30,20 @@ def nesting_problem(source: str) -> str | None:
             return f"cannot parse: too many nested parentheses (Python allows {MAX_BRACKETS})"
     if source.count("lambda") >= MAX_LAMBDAS and _LAMBDA_CHAIN.search(source):
         return f"cannot parse: more than {MAX_LAMBDAS} nested lambdas"
+    if len(source) >= LONG_LINE and max(map(len, source.split("\n"))) >= LONG_LINE:
+        return _python_depth_problem(source)
+    return None
+
+
+def _python_depth_problem(source: str) -> str | None:
+    import ast
+
+    try:
+        ast.parse(source)
+    except (RecursionError, MemoryError):
+        return "cannot parse: expression nested too deeply (Python's parser gives up on it too)"
+    except Exception:  # noqa: BLE001 - other syntax errors: LibCST reports them with positions
+        return None
     return None
 
 

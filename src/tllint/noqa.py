@@ -21,7 +21,7 @@ NOQA = re.compile(
 CODE = re.compile(r"TL\d*|[A-Z]+[0-9]+", re.IGNORECASE)
 FILE_NOQA = re.compile(r"#\s*tllint\s*:\s*noqa\b", re.IGNORECASE)
 FILE_NOQA_LINES = 5
-# Positions of the tool's own codes are not comments the author could have meant to cover.
+# A parse error sits wherever the parser gave up, not on a line the author chose to exempt.
 UNSUPPRESSIBLE = frozenset({"TL000"})
 
 

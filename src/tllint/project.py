@@ -88,6 +88,7 @@ class Project:
         self._parsed: dict[Path, ParsedModule | None] = {}
         self._roots: dict[Path, Path] = {}
         self._find_cache: dict[tuple, Path | None] = {}
+        self._kinds: dict[Path, tuple[bool, Path]] = {}
         self._displays: dict[Path, str] = {}
         self._programs: dict[str, Program] = {}
         # Per module path: line ranges some program ran (its top level, the functions it called).
@@ -248,10 +249,13 @@ class Project:
         from tllint.engine.values import UNKNOWN, LocalModule
 
         program = self.program(interp)
-        if found.is_dir():
+        if found not in self._kinds:  # looked up on every use of an imported name: no syscalls twice
+            self._kinds[found] = (found.is_dir(), found.resolve())
+        is_dir, resolved = self._kinds[found]
+        if is_dir:
             program.namespaces.add(found)
             return LocalModule(str(found))
-        if found.resolve() == program.root_path:
+        if resolved == program.root_path:
             return UNKNOWN  # the linted file importing itself: nothing to learn
         if found not in program.modules:
             if self._load(interp, program, found) is None:
@@ -294,7 +298,8 @@ class Project:
             return calls.get_attribute(interp, value, attr, None)
         program = self.program(interp)
         path = Path(value.name)
-        folder = path if path.is_dir() else (path.parent if path.name == "__init__.py" else None)
+        is_dir = self._kinds[path][0] if path in self._kinds else path.is_dir()
+        folder = path if is_dir else (path.parent if path.name == "__init__.py" else None)
         mod = program.modules.get(path)
         if mod is not None:
             if attr in mod.globals:

@@ -171,12 +171,17 @@ class Linter:
 
 
 def lint_paths(
-    targets: Iterable[Target], settings: Settings, *, enabled: set[str] | None = None, project=None
+    targets: Iterable[Target], settings: Settings, *, enabled: set[str] | None = None, project=None, options=None
 ) -> RunResult:
     """Lint every target; the findings come back sorted by path, cell, line, column.
 
-    Reserved: parallel jobs, the cache and per-file timeouts wrap this loop (another module).
+    `options` (a `tllint.parallel.Options`: jobs, cache, per-file time budget) runs the same lint
+    through `tllint.parallel`, with the same result; None lints here, in order, uncached.
     """
+    if options is not None:
+        from tllint.parallel import run
+
+        return run(targets, settings, options, enabled=enabled, project=project)
     targets = list(targets)
     if project is None:
         project = new_project(settings)

@@ -43,6 +43,14 @@ def enabled_codes(settings: Settings, codes: Iterable[str] | None = None) -> set
     return enabled
 
 
+def unknown_selectors(settings: Settings) -> list[str]:
+    """Selectors that match no code (a typo such as TL210 would otherwise do nothing, silently)."""
+    codes = list(registry())
+    used = (*settings.select, *settings.extend_select, *settings.ignore)
+    used += tuple(code for codes_ in settings.per_file_ignores.values() for code in codes_)
+    return sorted({s for s in used if not any(matches(s, code) for code in codes)})
+
+
 def code_matches_any(code: str, selectors: Iterable[str]) -> bool:
     return any(matches(s, code) for s in selectors)
 

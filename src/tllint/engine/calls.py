@@ -251,6 +251,15 @@ def _trainable_assignment(interp: "Interpreter", obj: Value, value: Value, targe
             interp.add_event(TrainableEvent(target, (), target=obj.of.with_filter(("isinstance", cls, False)), value=not negated))
             interp.add_event(TrainableEvent(target, (), target=obj.of.with_filter(("isinstance", cls, True)), value=negated))
             return
+        if flag is None:
+            # `layer.trainable = i >= 100` in `for i, layer in enumerate(base.layers)`: two slices.
+            from tllint.engine.layersets import index_split
+
+            parts = index_split(interp, value_node, obj)
+            if parts is not None:
+                for layerset, part_value in parts:
+                    interp.add_event(TrainableEvent(target, (), target=layerset, value=part_value))
+                return
         interp.add_event(TrainableEvent(target, (), target=obj.of, value=flag))
         return
     if isinstance(obj, Instance) and isinstance(obj.attrs.get("__model__"), Model):

@@ -159,9 +159,10 @@ def bn_trainable(state, backbone: Value, keras_major: int | None = None) -> BNVe
     """
     if state.base is None:
         return BNVerdict(None)
-    if state.base is False and state.overrides:
+    parent = getattr(state, "parent", state.base)
+    if parent is False and state.overrides:
         return BNVerdict(None)
-    if state.base is False:
+    if state.base is False and not state.overrides:
         return BNVerdict(False)
     b = bn_count(backbone)
     if not state.overrides:
@@ -285,3 +286,22 @@ def index_narrowing(interp, test):
         if isinstance(value, LayerElem) and value.of is of:
             return name, LayerElem(then_set), LayerElem(else_set)
     return None
+
+
+def index_split(interp, value_node, elem) -> list | None:
+    """`layer.trainable = i >= N` inside `for i, layer in enumerate(base.layers)`: two set
+    operations, [(LayerSet, value), ...], or None."""
+    import libcst as cst
+
+    if elem.of.selector != ("all",) or value_node is None:
+        return None
+    node = value_node
+    if not isinstance(node, cst.Comparison):
+        return None
+    if not any(value is elem for value in interp.env.values()):
+        return None
+    narrowed = index_narrowing(interp, node)
+    if narrowed is None:
+        return None
+    _, then_v, else_v = narrowed
+    return [(then_v.of, True), (else_v.of, False)]

@@ -13,7 +13,7 @@ CLASSES = {"categorical": "CategoricalCrossentropy", "sparse": "SparseCategorica
            "binary": "BinaryCrossentropy"}
 FUNCTIONS = {"categorical": "categorical_crossentropy", "sparse": "sparse_categorical_crossentropy",
              "binary": "binary_crossentropy"}
-_KIND_OF = {**{v: k for k, v in STRINGS.items()}, **{v: k for k, v in CLASSES.items()}}
+_KIND_OF = {**{v: k for k, v in STRINGS.items()}, **{v: k for k, v in CLASSES.items()}, "bce": "binary"}
 
 
 def loss_value(node) -> cst.BaseExpression | None:
@@ -67,8 +67,7 @@ def set_from_logits(change: Change, ctx, expr, value: bool) -> str | None:
     kind, form = found
     flag = "True" if value else "False"
     if form == "string" or form == "ref":
-        if form == "ref" and not (dotted_name(expr) or "").rsplit(".", 1)[-1][:1].isupper():
-            return None
+        # A string, a class or a loss function passed uncalled: the class with from_logits.
         cls = change.name(f"keras.losses.{CLASSES[kind]}")
         text = f"{cls}(from_logits={flag})"
         change.replace(expr, ctx.parse_expr(text))

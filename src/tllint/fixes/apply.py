@@ -1,11 +1,12 @@
 """Apply fixes to a text and to files: fix → re-lint rounds, verification, atomic writes.
 
-Each round lints the text, takes the fixes the run allows (safe ones; unsafe ones too with
-`--unsafe-fixes`), applies those whose edits do not overlap (bottom-up), and keeps the result
-only when it parses and re-linting shows every applied finding gone and nothing new (no code
-more frequent than before, no TL000/TL999). A fix that fails the check is dropped for the rest
-of the run (its finding remains). Rounds stop when nothing is left to apply: a second run
-changes nothing.
+Each round lints the text, takes the first fix the run allows (safe ones; unsafe ones too with
+`--unsafe-fixes`), applies it, and keeps the result only when it parses and re-linting shows the
+finding gone and nothing new (no code more frequent than before, no TL000/TL999; a finding the
+fix uncovered is allowed when it has a fix of its own, and the end of the run checks that no code
+is more frequent than at the start). A fix that fails the check is dropped for the rest of the
+run (its finding remains). Rounds stop when nothing is left to apply: a second run changes
+nothing.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import Callable
 
 from tllint.finding import Finding
 from tllint.fixes._cst import parses
-from tllint.fixes._edits import apply_edits, overlaps, spans
+from tllint.fixes._edits import apply_edits
 
-MAX_ROUNDS = 10
+MAX_ROUNDS = 30
 Lint = Callable[[str], list[Finding]]
 
 
@@ -83,23 +84,12 @@ def fix_text(text: str, lint: Lint, *, unsafe: bool = False, max_rounds: int = M
         candidates = [f for f in findings if allowed(f, unsafe) and _key(f) not in rejected]
         if not candidates:
             break
-        chosen, taken = [], []
-        for f in candidates:
-            where = spans(text, f.fix.edits)
-            if not overlaps(taken, where):
-                chosen.append(f)
-                taken.extend(where)
+        # One fix per round, top to bottom: the next finding is judged on the fixed text (two
+        # rules often point at one mistake; fixing it once is enough).
+        chosen = [candidates[0]]
         attempt = _try(text, chosen, findings, lint, unsafe)
-        if attempt is None and len(chosen) > 1:
-            for f in chosen:
-                attempt = _try(text, [f], findings, lint, unsafe)
-                if attempt is not None:
-                    chosen = [f]
-                    break
-                rejected.add(_key(f))
-        elif attempt is None:
-            rejected.update(_key(f) for f in chosen)
         if attempt is None:
+            rejected.add(_key(chosen[0]))
             continue
         text, findings = attempt
         applied.extend(chosen)

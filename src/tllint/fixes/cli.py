@@ -70,16 +70,22 @@ def fix_command(args, settings, paths: list[str]) -> int:
         print(fix_summary(len(res.applied), res.remaining, unsafe), file=sys.stderr)
         return EXIT_FINDINGS if res.remaining and not args.exit_zero else EXIT_CLEAN
 
-    found = discover(paths, settings)
+    force_exclude = bool(getattr(args, "force_exclude", False))
+    found = discover(paths, settings, force_exclude=force_exclude)
     print_warnings(found.warnings)
     if found.missing:
         for arg in found.missing:
             print(f"tllint: error: {arg}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
     if not found.targets:
-        print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
+        if not force_exclude:
+            print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
         return EXIT_CLEAN
 
+    from tllint.runner import new_project
+
+    # Local imports are followed as in a plain run (tllint.project); fixes only edit the file itself.
+    linter = Linter(settings, project=new_project(settings, found.targets))
     total_fixed = 0
     changed = False
     pending = []
@@ -95,7 +101,10 @@ def fix_command(args, settings, paths: list[str]) -> int:
         pending.append(outcome)
     sys.stdout.flush()
 
-    result: RunResult = lint_paths(found.targets, settings)
+    import tllint.cli as main_cli
+
+    options = main_cli.performance_options(args) if hasattr(main_cli, "performance_options") else None
+    result: RunResult = lint_paths(found.targets, settings, options=options) if options is not None else lint_paths(found.targets, settings)
     findings = result.findings
     if args.diff:
         text = f"Would fix {_plural(total_fixed, 'finding')}"

@@ -40,6 +40,9 @@ def fix(ctx, report):
             return None
         change.replace(arg.value, ctx.parse_expr(new))
     elif opt.lr_node is not None and isinstance(opt.lr_node, cst.Arg):
+        value = opt.lr_node.value
+        if not _is_number(value) and not (isinstance(value, cst.Name) and not _is_parameter(ctx, value)):
+            return None  # an expression or a function parameter: its definition is what to change
         change.replace(opt.lr_node.value, cst.Float(number))
     elif isinstance(opt.node, cst.Call) and not opt.lr_node and opt.lr_default:
         call = opt.node
@@ -73,8 +76,25 @@ def _set_value_target(node):
     if isinstance(node, cst.Call) and isinstance(node.func, (cst.Attribute, cst.Name)):
         name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value
         args = [a for a in node.args if a.keyword is None]
-        if name == "assign" and len(args) == 1:
+        if name == "assign" and len(args) == 1 and _is_number(args[0].value):
             return args[0].value
-        if name == "set_value" and len(args) == 2:
+        if name == "set_value" and len(args) == 2 and _is_number(args[1].value):
             return args[1].value
     return None
+
+
+def _is_number(node) -> bool:
+    if isinstance(node, (cst.Float, cst.Integer)):
+        return True
+    if isinstance(node, cst.BinaryOperation):
+        return _is_number(node.left) and _is_number(node.right)
+    return isinstance(node, cst.UnaryOperation) and _is_number(node.expression)
+
+
+def _is_parameter(ctx, name: cst.Name) -> bool:
+    scope = ctx.scope_of(name)
+    if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+        params = scope.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        return any(p.name.value == name.value for p in every)
+    return False

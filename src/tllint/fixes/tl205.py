@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from tllint.engine.values import Backbone
 from tllint.fixes._cst import Change
 
@@ -32,12 +34,25 @@ def fix(ctx, report):
         return None
     change = Change(ctx)
     bn = change.name("keras.layers.BatchNormalization")
+    name = "layer" if not _bound_otherwise(ctx, "layer") else "bn_layer"
     nl = ctx.module.default_newline
     indent = ctx.module.default_indent
     loop = (
-        f"for layer in {var}.layers:{nl}"
-        f"{indent}if isinstance(layer, {bn}):{nl}"
-        f"{indent}{indent}layer.trainable = False"
+        f"for {name} in {var}.layers:{nl}"
+        f"{indent}if isinstance({name}, {bn}):{nl}"
+        f"{indent}{indent}{name}.trainable = False"
     )
     change.insert_after(stmt, [loop])
     return change.fix("unsafe", f"Keep the BatchNormalization layers of `{var}` frozen after the unfreeze")
+
+
+def _bound_otherwise(ctx, name: str) -> bool:
+    """`name` bound in the file other than as a `for` target (a variable the loop would clobber)."""
+    for node in ctx.parents.values():
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                return True
+        elif isinstance(node, cst.Param) and node.name.value == name:
+            return True
+    return False

@@ -36,7 +36,9 @@ class BackboneTrainableDuringHeadTraining(Rule):
                 k3 = script.state_at(backbone, first)
                 k2 = script.state_at(backbone, compile_ev) if compile_ev is not None else k3
                 # Inner layers re-enabled inside a frozen backbone are TL206's subject.
-                if (k3.base is False and k3.overrides) or (k2.base is False and k2.overrides):
+                if (getattr(k3, "parent", k3.base) is False and k3.overrides) or (
+                    getattr(k2, "parent", k2.base) is False and k2.overrides
+                ):
                     continue
                 affected = set()
                 if k3.any_trainable:
