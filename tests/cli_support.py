@@ -15,7 +15,8 @@ SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schem
 def run_subprocess(args, cwd, stdin: bytes | None = None, fake: bool = False, env: dict | None = None):
     """Run tllint in a child process (stdin, real streams, entry points); `fake` uses fakerules."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    full_env.update({"PYTHONPATH": str(TESTS), "TLLINT_CACHE_DIR": str(Path(cwd) / ".tllint-test-cache"), **(env or {})})
+    cache = str(Path(cwd) / ".tllint-test-cache")  # never the user's cache
+    full_env.update({"PYTHONPATH": str(TESTS), "TLLINT_CACHE_DIR": cache, **(env or {})})
     command = [sys.executable, str(TESTS / "fakerules.py")] if fake else [sys.executable, "-m", "tllint"]
     return subprocess.run(command + list(args), cwd=cwd, input=stdin, capture_output=True, env=full_env, timeout=120)
 

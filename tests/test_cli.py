@@ -7,6 +7,8 @@ import re
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from cli_support import IMPORTING_SCRIPT, LOCAL_DATA, REAL_SCRIPT, REPO, run_subprocess, write
 
 import tllint
@@ -504,3 +506,16 @@ def test_selector_matching_no_rule_exit_2(fake_rules, run_cli, project, args, co
     code, out, err = run_cli(*args, "train.py", cwd=project)
     assert (code, out) == (2, "")
     assert "unknown rule code or prefix" in err
+
+
+@given(st.binary(max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_decoding_arbitrary_bytes_gives_text_or_unreadable(data):
+    from tllint.runner import Unreadable, decode_source
+
+    try:
+        text = decode_source(data)
+    except Unreadable as exc:
+        assert str(exc) and exc.line >= 1 and exc.column >= 1
+    else:
+        assert isinstance(text, str)

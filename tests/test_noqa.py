@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tllint.noqa import file_is_skipped, parse_noqa
 from tllint.runner import lint_text
@@ -126,3 +128,22 @@ def test_unused_noqa_fix(fake_rules, line, fixed):
     (finding,) = lint_text(source, "t.py", Settings(extend_select=("TL001",)))
     assert finding.fix is not None and finding.fix.applicability == "safe"
     assert apply_edits(source, finding.fix.edits) == f"import keras\n{fixed}\n"
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_noqa_parsing_never_raises(text):
+    noqa = parse_noqa(text)
+    assert all(d.line >= 1 and d.column >= 1 for d in noqa.directives)
+    file_is_skipped(text)
+
+
+PIECES = ["x = 1", "# noqa", "# noqa: TL101", "'''", '"# noqa"', "(", ")", "\\", "# tllint: noqa", ""]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_noqa_directives_are_comments_only(lines):
+    source = "\n".join(lines) + "\n"
+    for directive in parse_noqa(source).directives:
+        assert directive.comment.lstrip().startswith("#")

@@ -130,9 +130,9 @@ class Outcome:
         )
 
 
-# tllint.project keeps its cross-file records in-process (object ids of functions, parsed
-# modules): a worker turns the records one file added into plain data (covered line ranges),
-# and the parent feeds them to the run's project before `finalize`. These helpers use the
+# tllint.project keeps cross-file records (findings reported in other files, line ranges of
+# imported modules each program ran, used noqa): a worker sends the records one file added as
+# plain data, and the parent feeds them to the run's project before `finalize`. These helpers use the
 # project's internals on purpose; tests/test_speed_features.py checks that a parallel run
 # and a cached run equal a single-process one on tests/projects.
 def _mark(project) -> tuple | None:
@@ -153,12 +153,8 @@ def _delta(project, mark, display: str, findings: list[Finding], out: Outcome) -
     new_foreign = {id(f) for f in project._foreign[foreign_len:]}
     out.foreign = [i for i, f in enumerate(findings) if id(f) in new_foreign]
     for path, entries in project._coverage.items():
-        if len(entries) <= coverage_len.get(path, 0):
-            continue
-        out.coverage.append([str(path)])  # the module was run, even if no line is covered
-        for by, first, last in project._covered_lines(path):
-            if by == display:
-                out.coverage.append([str(path), by, first, last])
+        for entry in entries[coverage_len.get(path, 0):]:
+            out.coverage.append([str(path), *entry])  # (program display, first line, last line)
     out.used_noqa = [list(u) for u in project._used_noqa - used]
     out.displays = [[str(p), d] for p, d in list(project._displays.items())[displays_len:]]
     if out.foreign:
@@ -166,16 +162,13 @@ def _delta(project, mark, display: str, findings: list[Finding], out: Outcome) -
             out.sources.setdefault(shown, text)
 
 
-def _merge(project, out: Outcome, lines: dict[Path, list]) -> None:
+def _merge(project, out: Outcome) -> None:
     if project is None:
         return
     for path, display in out.displays:
         project._displays.setdefault(Path(path), display)
-    for path, *rest in out.coverage:
-        project._coverage.setdefault(Path(path), [])
-        ranges = lines.setdefault(Path(path), [])
-        if rest:
-            ranges.append(tuple(rest))
+    for path, *entry in out.coverage:
+        project._coverage.setdefault(Path(path), []).append(tuple(entry))
     project._used_noqa |= {tuple(u) for u in out.used_noqa}
     for i in out.foreign:
         project._foreign.append(out.findings[i])
@@ -414,7 +407,6 @@ def run(
             project.register(target.path, target.display)
     project = project or None
     result = RunResult()
-    lines: dict[Path, list] = {}
     for target, out in zip(targets, outcomes):
         if out.checked:
             result.files_checked += 1
@@ -424,10 +416,8 @@ def run(
         result.findings.extend(out.findings)
         for display, text in out.sources.items():
             result.sources.setdefault(display, text)
-        _merge(project, out, lines)
+        _merge(project, out)
     if project is not None:
-        # The covered lines came from the workers: the project has no parsed modules here.
-        project._covered_lines = lambda path: lines.get(path, [])
         # Once per finding across files; a module's own analysis yields to its importers'.
         result.findings = project.finalize(result.findings)
     result.findings.sort(key=Finding.sort_key)

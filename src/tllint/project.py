@@ -51,6 +51,18 @@ class ParsedModule:
             self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         return self._positions
 
+    _ranges: Any = None
+
+    def line_ranges(self) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
+        """(lines of the top-level statements that run on import, lines of each function by id).
+
+        From Python's own parser (many times cheaper than LibCST positions), its functions
+        matched to LibCST's in document order; positions only where the two disagree.
+        """
+        if self._ranges is None:
+            self._ranges = _line_ranges(self)
+        return self._ranges
+
     def holds(self, node) -> bool:
         """Whether `node` is in this module (a walk several times cheaper than positions)."""
         if self._positions is not None:
@@ -92,7 +104,7 @@ class Project:
         self._displays: dict[Path, str] = {}
         self._programs: dict[str, Program] = {}
         # Per module path: line ranges some program ran (its top level, the functions it called).
-        self._coverage: dict[Path, list[tuple[str, frozenset]]] = {}
+        self._coverage: dict[Path, list[tuple[str, int, int]]] = {}
         self._foreign: list = []  # findings one program reported in another file
         self._foreign_ids: set[int] = set()
         self._used_noqa: set[tuple[Path, int]] = set()
@@ -385,35 +397,24 @@ class Project:
         return own, foreign
 
     def _record_coverage(self, program: Program) -> None:
-        # Which functions of each imported module this program ran; lines are worked out only
-        # for the modules that have findings of their own (positions cost a code generation).
+        # Line ranges of each imported module that this program ran: its top level and the
+        # functions it called. Plain (program, first line, last line) records: tllint.parallel
+        # carries them between processes.
         for path, mod in program.modules.items():
-            if self._parsed.get(path) is None:
+            parsed = self._parsed.get(path)
+            if parsed is None:
                 continue
-            self._coverage.setdefault(path, []).append((program.display, frozenset(mod.called)))
+            top, functions = parsed.line_ranges()
+            ranges = self._coverage.setdefault(path, [])
+            ranges.extend((program.display, first, last) for first, last in top)
+            ranges.extend((program.display, first, last) for key, (first, last) in functions.items() if key in mod.called)
             self._displays.setdefault(path, self.display_of(path, program))
-
-    def _covered_lines(self, path: Path) -> list[tuple[str, int, int]]:
-        parsed = self._parsed[path]
-        positions = parsed.positions
-        out: list[tuple[str, int, int]] = []
-        top = []
-        for stmt in parsed.module.body:
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or _is_main_if(stmt):
-                continue
-            pos = positions.get(stmt)
-            if pos is not None:
-                top.append((pos.start.line, pos.end.line))
-        functions = [(id(func), positions.get(func)) for func in _functions(parsed.module)]
-        for by, called in self._coverage.get(path, ()):
-            out.extend((by, start, end) for start, end in top)
-            out.extend((by, pos.start.line, pos.end.line) for key, pos in functions if pos is not None and key in called)
-        return out
 
     def finalize(self, findings: list) -> list:
         """Deduplicate and let importers' richer analyses override a module's own one."""
-        by_display = {self.display_of(path): path for path in self._coverage}
         covered: dict[str, list[tuple[str, int, int]]] = {}
+        for path, ranges in self._coverage.items():
+            covered.setdefault(self.display_of(path), []).extend(ranges)
         out = []
         seen: set[tuple] = set()
         # Where a module's own finding and an importer's coincide, the importer's (richer) one wins.
@@ -425,10 +426,8 @@ class Project:
             if id(finding) not in self._foreign_ids:
                 if finding.code == "TL001" and (finding.path, finding.line) in self._used_noqa:
                     continue
-                if finding.code not in TOOL_CODES and finding.cell is None and finding.path in by_display:
-                    if finding.path not in covered:
-                        covered[finding.path] = self._covered_lines(by_display[finding.path])
-                    ranges = covered[finding.path]
+                if finding.code not in TOOL_CODES and finding.cell is None:
+                    ranges = covered.get(finding.path, ())
                     if any(by != finding.path and start <= finding.line <= end for by, start, end in ranges):
                         continue
             seen.add(key)
@@ -469,6 +468,114 @@ def foreign_line(found) -> int:
     return line
 
 
+def _line_ranges(parsed: ParsedModule) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
+    import ast
+
+    functions = list(_functions_in_order(parsed.module.body))
+    try:
+        tree = ast.parse(parsed.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is not None:
+        defs = list(_ast_functions_in_order(tree.body))
+        if [f.name.value for f in functions] == [d.name for d in defs]:
+            top = [
+                (stmt.lineno, stmt.end_lineno or stmt.lineno)
+                for stmt in tree.body
+                if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not _ast_main_if(stmt)
+            ]
+            spans = {
+                id(func): (min([d.lineno] + [x.lineno for x in d.decorator_list]), d.end_lineno or d.lineno)
+                for func, d in zip(functions, defs)
+            }
+            return top, spans
+    positions = parsed.positions
+    top = []
+    for stmt in parsed.module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or _is_main_if(stmt):
+            continue
+        pos = positions.get(stmt)
+        if pos is not None:
+            top.append((pos.start.line, pos.end.line))
+    spans = {}
+    for func in functions:
+        pos = positions.get(func)
+        if pos is not None:
+            spans[id(func)] = (pos.start.line, pos.end.line)
+    return top, spans
+
+
+def _functions_in_order(body):
+    """Every `def` of a LibCST statement list, in document order (pre-order)."""
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef):
+            yield stmt
+        for block in _cst_blocks(stmt):
+            yield from _functions_in_order(block)
+
+
+def _cst_blocks(stmt):
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While)):
+        yield _body(stmt.body)
+        orelse = getattr(stmt, "orelse", None)
+        if orelse is not None:
+            yield _body(orelse.body)
+    elif isinstance(stmt, cst.If):
+        yield _body(stmt.body)
+        if isinstance(stmt.orelse, cst.If):
+            yield [stmt.orelse]
+        elif stmt.orelse is not None:
+            yield _body(stmt.orelse.body)
+    elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        yield _body(stmt.body)
+        for handler in stmt.handlers:
+            yield _body(handler.body)
+        if stmt.orelse is not None:
+            yield _body(stmt.orelse.body)
+        if stmt.finalbody is not None:
+            yield _body(stmt.finalbody.body)
+    elif isinstance(stmt, cst.Match):
+        for case in stmt.cases:
+            yield _body(case.body)
+
+
+def _body(block) -> list:
+    return list(block.body) if isinstance(block, cst.IndentedBlock) else []
+
+
+def _ast_functions_in_order(body):
+    import ast
+
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield stmt
+        blocks = []
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            blocks = [stmt.body]
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            blocks = [stmt.body]
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.If)):
+            blocks = [stmt.body, stmt.orelse]
+        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            blocks = [stmt.body] + [h.body for h in stmt.handlers] + [stmt.orelse, stmt.finalbody]
+        elif isinstance(stmt, getattr(ast, "Match", ())):
+            blocks = [case.body for case in stmt.cases]
+        for block in blocks:
+            yield from _ast_functions_in_order(block)
+
+
+def _ast_main_if(stmt) -> bool:
+    import ast
+
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+        return False
+    test = stmt.test
+    return (
+        isinstance(test.left, ast.Name) and test.left.id == "__name__" and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
+    )
+
+
 def _looks_like_namespace(folder: Path) -> bool:
     """A folder without __init__.py counts as a package only if it holds Python files."""
     try:
@@ -481,21 +588,6 @@ def _is_main_if(stmt) -> bool:
     from tllint.engine.interpreter import _is_main_guard
 
     return isinstance(stmt, cst.If) and _is_main_guard(stmt.test)
-
-
-def _functions(module: cst.Module):
-    stack = list(module.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.FunctionDef):
-            yield node
-            stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
-        elif isinstance(node, cst.ClassDef):
-            stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
-        elif isinstance(node, (cst.If, cst.With, cst.For, cst.While, cst.Try)):
-            body = getattr(node, "body", None)
-            if isinstance(body, cst.IndentedBlock):
-                stack.extend(body.body)
 
 
 def _root_interpreter(interp):

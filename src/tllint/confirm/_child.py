@@ -1092,9 +1092,15 @@ def instrument_keras3():
             self._batches = batches
             self._state = None
 
+        def _synced(self):
+            try:
+                return self.model  # the JAX backend syncs its state into the variables here
+            except Exception:  # noqa: BLE001
+                return self._m
+
         def on_train_batch_begin(self, batch, logs=None):
             b = self._batches[batch] if batch < len(self._batches) else None
-            self._state = step_begin(self._m, self._info, self._call, batch, b)
+            self._state = step_begin(self._synced(), self._info, self._call, batch, b)
 
         def on_train_batch_end(self, batch, logs=None):
             if self._state is None:
@@ -1102,7 +1108,7 @@ def instrument_keras3():
             before, opt_vars = self._state
             self._state = None
             loss = (logs or {}).get("loss")
-            step_end(self._m, self._info, self._call, batch, before, opt_vars, loss)
+            step_end(self._synced(), self._info, self._call, batch, before, opt_vars, loss)
 
     def _training_call_start(model, kind, line):
         info = model_info(model)
@@ -1308,17 +1314,23 @@ def instrument_keras3():
 
         Model.export = export
 
-    from keras.src.callbacks.tensorboard import TensorBoard
+    try:
+        from keras.src.callbacks.tensorboard import TensorBoard
 
-    orig_tb_init = TensorBoard.__init__
+        orig_tb_init = TensorBoard.__init__
 
-    def tb_init(self, log_dir="logs", *args, **kwargs):
-        return orig_tb_init(self, _redirect_save(log_dir, force=True), *args, **kwargs)
+        def tb_init(self, log_dir="logs", *args, **kwargs):
+            return orig_tb_init(self, _redirect_save(log_dir, force=True), *args, **kwargs)
 
-    TensorBoard.__init__ = tb_init
+        TensorBoard.__init__ = tb_init
+    except Exception as exc:  # noqa: BLE001
+        emit("instrumentation_error", where="TensorBoard", error=repr(exc))
 
     # ---- data loaders ---------------------------------------------------------------------------
-    _instrument_loaders(keras)
+    try:
+        _instrument_loaders(keras)
+    except Exception as exc:  # noqa: BLE001
+        emit("instrumentation_error", where="data loaders", error=repr(exc))
 
     # ---- run info -------------------------------------------------------------------------------
     backend = keras.backend.backend()

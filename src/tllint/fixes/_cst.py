@@ -178,6 +178,16 @@ class FixContext:
                 return "tensorflow.keras"
         return "keras"
 
+    def indexes_layers(self) -> bool:
+        """The file picks layers by position (`model.layers[0]`): inserting a layer would shift them."""
+        import re
+
+        backbones = {b.var for b in self.script.backbones if b.var}
+        for m in re.finditer(r"([\w.\]\[]*?)(\w+)\.layers\s*\[\s*-?\s*\d", self.source):
+            if m.group(2) not in backbones:
+                return True  # (a backbone's own layers do not move)
+        return False
+
     def local_bound(self, name: str) -> bool:
         return any(local == name for local, _ in self.top_imports)
 

@@ -16,8 +16,38 @@ FUNCTIONS = {"categorical": "categorical_crossentropy", "sparse": "sparse_catego
 _KIND_OF = {**{v: k for k, v in STRINGS.items()}, **{v: k for k, v in CLASSES.items()}, "bce": "binary"}
 
 
-def loss_value(node) -> cst.BaseExpression | None:
-    return node.value if isinstance(node, cst.Arg) else None
+def loss_value(node, ctx=None) -> cst.BaseExpression | None:
+    """The loss expression of a `loss=` argument; a variable assigned once (in the same scope)
+    and used only there resolves to its value."""
+    expr = node.value if isinstance(node, cst.Arg) else None
+    if isinstance(expr, cst.Name) and ctx is not None:
+        return _single_assignment(ctx, expr)
+    return expr
+
+
+def _single_assignment(ctx, name: cst.Name):
+    values, uses = [], 0
+    stack = [ctx.module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Assign):
+            for t in node.targets:
+                if isinstance(t.target, cst.Name) and t.target.value == name.value:
+                    values.append(node)
+        elif isinstance(node, cst.Name) and node.value == name.value:
+            parent = ctx.parent(node)
+            keyword = isinstance(parent, cst.Arg) and parent.keyword is node
+            attribute = isinstance(parent, cst.Attribute) and parent.attr is node
+            if not keyword and not attribute:
+                uses += 1
+        stack.extend(node.children)
+    # uses: the assignment target and the one use
+    if len(values) != 1 or uses != 2 or len(values[0].targets) != 1:
+        return None
+    assign = values[0]
+    if ctx.scope_of(assign) is not ctx.scope_of(name) or ctx.line(assign) >= ctx.line(name):
+        return None
+    return assign.value if kind_of(assign.value) is not None else None
 
 
 def kind_of(expr) -> tuple[str, str] | None:

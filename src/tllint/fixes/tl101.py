@@ -13,6 +13,52 @@ from tllint.fixes._pixels import own_preprocess
 
 
 def fix(ctx, report):
+    found = _model_side(ctx, report)
+    if found is None:
+        found = _generator_side(ctx, report)
+    return found
+
+
+def _generator_side(ctx, report):
+    """The generator that loads the pixels gets `preprocessing_function=`: a positional
+    `ImageDataGenerator(preprocess_input)` (featurewise_center!) becomes the keyword; otherwise the
+    keyword is added, when the file builds only that one generator (validation data included)."""
+    data, backbone = report.data.get("data"), report.data.get("unit")
+    gen = data.__dict__.get("generator") if data is not None else None
+    if gen is None or backbone is None or gen.rescale is not None or gen.pf_node is not None:
+        return None
+    call = gen.node
+    if not isinstance(call, cst.Call):
+        return None
+    change = Change(ctx)
+    positional = gen.__dict__.get("positional")
+    if isinstance(positional, cst.Arg):
+        name = (dotted_name(positional.value) or "").rsplit(".", 1)[-1]
+        if name != "preprocess_input" or len([a for a in call.args if a.keyword is None]) != 1:
+            return None
+        change.replace(positional, lambda u: u.with_changes(
+            keyword=cst.Name("preprocessing_function"),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        return change.fix("unsafe", "Pass the function as `preprocessing_function=` (the first positional argument is featurewise_center)")
+    if ctx.source.count("ImageDataGenerator(") != 1 or any(a.keyword is None or a.star for a in call.args):
+        return None
+    pp = own_preprocess(change, backbone)
+    if pp is None:
+        return None
+    arg = cst.Arg(ctx.parse_expr(pp), keyword=cst.Name("preprocessing_function"),
+                  equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+    change.replace(call, lambda u: u.with_changes(args=[*_with_comma(u.args), arg]))
+    return change.fix("unsafe", f"Preprocess in the generator: `preprocessing_function={pp}`")
+
+
+def _with_comma(args):
+    args = list(args)
+    if args and not isinstance(args[-1].comma, cst.Comma):
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return args
+
+
+def _model_side(ctx, report):
     feed = report.data.get("feed")
     backbone = report.data.get("unit")
     if feed is None or backbone is None:
@@ -21,6 +67,8 @@ def fix(ctx, report):
     change = Change(ctx)
     element = _first_sequential_element(ctx, node)
     if element is not None:
+        if ctx.indexes_layers():
+            return None
         layer = _preprocessing_layer(change, backbone)
         if layer is None:
             return None
@@ -63,6 +111,8 @@ def _before_first_add(ctx, change, call, backbone):
     if body is None or not isinstance(stmt.body[0], cst.Expr) or stmt.body[0].value is not call:
         return None
     receiver = ctx.code(call.func.value)
+    if ctx.indexes_layers():
+        return None
     for other in body.body:
         if other is stmt:
             break

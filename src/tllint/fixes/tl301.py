@@ -9,7 +9,7 @@ from tllint.fixes._losses import loss_value, set_from_logits
 
 def fix(ctx, report):
     kind = report.data.get("kind")
-    expr = loss_value(report.node)
+    expr = loss_value(report.node, ctx)
     if expr is None:
         return None
     change = Change(ctx)

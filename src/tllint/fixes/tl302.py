@@ -13,7 +13,7 @@ _SWAP = {"int-categorical": "sparse", "onehot-sparse": "categorical"}
 
 def fix(ctx, report):
     new_kind = _SWAP.get(report.data.get("kind"))
-    expr = loss_value(report.node)
+    expr = loss_value(report.node, ctx)
     units = report.data.get("units")
     if new_kind is None or expr is None or not isinstance(units, int) or units < 2:
         return None  # one output unit: the head is what needs to change, not the loss

@@ -20,7 +20,17 @@ def fix(ctx, report):
         inner = parent.args[0].value
         change.replace(inner, ctx.parse_expr(f"{gap}({ctx.code(inner)})"))
         return change.fix("unsafe", f"Pool the feature map with `{gap}` before the Dense")
+    add = ctx.parent(parent) if isinstance(parent, cst.Arg) else None
+    if isinstance(add, cst.Call) and isinstance(add.func, cst.Attribute) and add.func.attr.value == "add" \
+            and len(add.args) == 1:
+        stmt = ctx.statement_of(add)
+        if stmt is None or ctx.indexes_layers() or not isinstance(stmt.body[0], cst.Expr) or stmt.body[0].value is not add:
+            return None
+        change.insert_before(stmt, [f"{ctx.code(add.func.value)}.add({gap})"])
+        return change.fix("unsafe", f"Add `{gap}` before the Dense")
     if isinstance(parent, cst.Element):
+        if ctx.indexes_layers():
+            return None  # `model.layers[i]` would point at another layer
         lst = ctx.parent(parent)
         if not isinstance(lst, cst.List):
             return None

@@ -219,7 +219,7 @@ def judge(arrival, script) -> Judgement | None:
     enc: Encoding = arrival.encoding
     verdict: Verdict = arrival.verdict
     data = {"backbone": backbone.name, "contract": contract, "expected": CONTRACT_INTERVAL.get(contract),
-            "unit": backbone, "feed": arrival.feed, "encoding": enc}  # the last three: for the fixes
+            "unit": backbone, "feed": arrival.feed, "encoding": enc, "data": arrival.data}  # the last four: for the fixes
     name = backbone_text(backbone)
 
     floor = _floor_division(enc)
