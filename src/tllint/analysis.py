@@ -46,7 +46,25 @@ def tool_finding(code: str, message: str, path: str, line: int = 1, column: int 
 
 def parse_error_finding(exc: cst.ParserSyntaxError, path: str) -> Finding:
     message = exc.message.strip().rstrip(".") if getattr(exc, "message", None) else str(exc).splitlines()[0]
-    return tool_finding("TL000", f"cannot parse: {message}", path, exc.raw_line, exc.raw_column + 1)
+    line, column = exc.raw_line, exc.raw_column + 1
+    # The native parser's own "error at L:C" is exact where raw_line/raw_column can be a line late.
+    where = re.search(r"error at (\d+):(\d+):\s*", message)
+    if where:
+        line, column = int(where.group(1)), int(where.group(2))
+        message = message[where.end():] or message
+    message = message.removeprefix("parser error: ")
+    return tool_finding("TL000", f"cannot parse: {message}", path, line, column)
+
+
+def python_syntax_error(source: str, path: str) -> Finding | None:
+    """CPython's own message and position, clearer than the parser's token list."""
+    try:
+        compile(source, path, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+    except SyntaxError as exc:
+        return tool_finding("TL000", f"cannot parse: {exc.msg}", path, exc.lineno or 1, exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def enabled_rules(enabled: set[str] | None) -> list:
@@ -83,7 +101,7 @@ def analyze_source(
         # A project parses each file once per run, whether linted or imported (tllint.project).
         module = project.parse_source(source, path) if project is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        return [parse_error_finding(exc, path)]
+        return [python_syntax_error(source, path) or parse_error_finding(exc, path)]
     except RecursionError:
         return [tool_finding("TL000", "cannot parse: expression nested too deeply", path)]
     except Exception as exc:  # noqa: BLE001 - libcst raises assorted errors on hostile input

@@ -370,11 +370,28 @@ class _PostImportFinder:
         return spec
 
 
+def _to_numpy(value):
+    """NumPy view of a tensor of any backend (torch CUDA tensors included); raises if symbolic."""
+    import numpy as np
+
+    try:
+        return np.asarray(value)
+    except Exception:  # noqa: BLE001
+        pass
+    detach = getattr(value, "detach", None)
+    if detach is not None:
+        return detach().cpu().numpy()
+    ops = sys.modules.get("keras.src.ops")
+    if ops is not None:
+        return np.asarray(ops.convert_to_numpy(value))
+    raise TypeError(f"cannot convert {type(value).__name__} to NumPy")
+
+
 def _numeric_stats(value):
     import numpy as np
 
     try:
-        arr = np.asarray(value)
+        arr = _to_numpy(value)
     except Exception:  # noqa: BLE001
         return None
     if arr.dtype.kind not in "fiub" or arr.size == 0:
@@ -386,7 +403,7 @@ def _numeric_stats(value):
         "max": float(np.max(arr[finite])) if finite.any() else None,
         "mean": float(np.mean(arr[finite])) if finite.any() else None,
         "shape": list(arr.shape),
-        "dtype": str(np.asarray(value).dtype),
+        "dtype": str(_to_numpy(value).dtype),
         "nonfinite": int((~finite).sum()),
     }
 
@@ -511,7 +528,7 @@ def _snapshot(model):
     snap = {}
     for v in model.weights:
         try:
-            snap[id(v)] = np.array(v, copy=True)
+            snap[id(v)] = np.array(_to_numpy(v), copy=True)
         except Exception:  # noqa: BLE001
             pass
     return snap
@@ -579,7 +596,7 @@ def _lr(opt):
         return None
     try:
         value = opt.learning_rate
-        return float(np.asarray(value))
+        return float(_to_numpy(value))
     except Exception:  # noqa: BLE001
         try:
             return float(np.asarray(opt.lr))
@@ -597,7 +614,7 @@ def _label_stats(y):
     if isinstance(y, (list, tuple)):
         y = y[0] if y else None
     try:
-        arr = np.asarray(y)
+        arr = _to_numpy(y)
     except Exception:  # noqa: BLE001
         return None
     if arr.dtype.kind not in "fiub" or arr.size == 0:
@@ -636,7 +653,7 @@ def probe_forward(model, xb):
             out = next(iter(out.values()))
         import numpy as np
 
-        arr = np.asarray(out)
+        arr = _to_numpy(out)
         out_stats = _numeric_stats(arr)
         if out_stats is not None and arr.ndim >= 2:
             out_stats["rowsum_mean"] = float(np.mean(arr.astype("float64").sum(-1)))
@@ -1067,7 +1084,7 @@ def instrument_keras3():
                 groups[str(line)] = {"n_vars": len(g), "flagged": len(g & flagged), "changed": len(g & changed)}
         lossv = None
         try:
-            lossv = float(np.asarray(loss)) if loss is not None else None
+            lossv = float(_to_numpy(loss)) if loss is not None else None
         except Exception:  # noqa: BLE001
             lossv = None
         emit(

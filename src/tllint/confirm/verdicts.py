@@ -429,7 +429,12 @@ def _is_unknown_var(ex: dict | None) -> bool:
     if not ex:
         return False
     msg = ex.get("message", "")
-    return "Unknown variable" in msg or "cannot recognize variable" in msg or "originally built with" in msg
+    return (
+        "Unknown variable" in msg  # Keras 3 (TensorFlow, torch backends)
+        or "cannot recognize variable" in msg  # Keras 2
+        or "originally built with" in msg
+        or "the optimizer was built with" in msg  # Keras 3 JAX backend
+    )
 
 
 def verdict_tl203(t: Timeline, f: Finding) -> Verdict:
