@@ -81,6 +81,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "train_mobilenet128.py"
         path.write_text(SCRIPT)
@@ -96,7 +97,8 @@ def main() -> int:
     med = statistics.median
     cpu = platform.processor() or platform.machine()
     lines = [
-        f"machine: {os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}",
+        f"machine: {os.cpu_count()} CPU cores ({cpu}), Python {platform.python_version()}; "
+        f"1-min load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (other jobs on the machine)",
         f"plain run (process, TF import + build + 2 epochs of 64 images): median {med(plains):.1f} s  {[round(x, 1) for x in plains]}",
         f"  first epoch (fit call, frozen backbone): median {med(fits):.1f} s  {fits}",
         f"  second epoch (fit call, unfrozen backbone): median {med(fits2):.1f} s  {fits2}",

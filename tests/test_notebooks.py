@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tllint.notebook import blank_ipython, lint_notebook
 from tllint.settings import Settings
@@ -182,3 +185,34 @@ def test_200_cell_notebook_under_a_second():
         elapsed = min(elapsed, time.perf_counter() - start)
     assert where(findings) == [("TL101", 2, 7, 57)]
     assert elapsed < 1.0, elapsed
+
+
+_LINES = st.sampled_from([
+    "import keras", "%matplotlib inline", "!pip install x", "x = !ls", "model?", "%%time", "%%bash",
+    "base = keras.applications.MobileNetV2(include_top=False)", "base.trainable = True  # noqa: TL202",
+    "model = keras.Sequential([base])", "model.compile('adam', 'mse')", "model.fit(x)", "def f(:",
+    "    indented()", "if x:", "    !echo hi", "'''open string", "", "# comment", "x = 1; y = 2 \\",
+])
+_CELLS = st.lists(
+    st.one_of(
+        st.builds(lambda kind, lines: {"cell_type": kind, "source": "\n".join(lines)},
+                  st.sampled_from(["code", "code", "markdown", "raw"]), st.lists(_LINES, max_size=6)),
+        st.builds(lambda lines: {"cell_type": "code", "source": [line + "\n" for line in lines]}, st.lists(_LINES, max_size=6)),
+        st.none(), st.integers(),
+    ),
+    max_size=8,
+)
+
+
+@given(_CELLS)
+@hsettings(max_examples=60, deadline=None)
+def test_any_cells_give_findings_inside_their_cells_never_a_crash(cells):
+    text = json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": cells})
+    findings = lint_notebook("nb.ipynb", text, Settings(), {"TL000", "TL001", "TL101", "TL202", "TL201"})
+    for finding in findings:
+        assert finding.code != "TL999", finding.message
+        if finding.cell is not None:
+            cell = cells[finding.cell - 1]
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            assert cell["cell_type"] == "code"
+            assert 1 <= finding.line <= max(source.count("\n") + 1, 1)

@@ -180,6 +180,23 @@ def test_project_root_is_found_from_markers(tmp_path):
     assert Project(tmp_path).root_of(tmp_path / "loose" / "x.py") == tmp_path
 
 
+def test_without_markers_the_linted_folder_is_the_root(tmp_path, monkeypatch):
+    # tmp_path has no pyproject.toml/setup.py/.git above it (pytest's temporary folders).
+    if any((p / m).exists() for p in tmp_path.parents for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+        pytest.skip("a project marker above the temporary folder")
+    shutil.copytree(PROJECTS / "no_preprocessing", tmp_path / "proj")
+    (tmp_path / "proj" / "pyproject.toml").unlink()
+    (tmp_path / "proj" / "scripts").mkdir()
+    train = (tmp_path / "proj" / "train.py").read_text()
+    (tmp_path / "proj" / "train.py").unlink()
+    (tmp_path / "proj" / "scripts" / "train.py").write_text(train)
+    # scripts/train.py imports `data` and `model`, which live in the linted folder proj/.
+    assert run_api("proj", cwd=tmp_path) == [("proj/model.py", "TL101", 10)]
+    monkeypatch.chdir(tmp_path)
+    [finding] = lint_paths(discover(["proj"], settings(), tmp_path).targets, settings()).findings
+    assert "(line 8 in data.py)" in finding.message  # train.py's data, not model.py's own view
+
+
 def _make_project(folder: Path, files: int) -> None:
     """`files` modules: data and model modules, and scripts that import them (a real layout)."""
     (folder / "pyproject.toml").write_text("[project]\nname = 'bench'\n")

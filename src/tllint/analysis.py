@@ -29,6 +29,22 @@ def might_involve_keras(source: str | bytes) -> bool:
     return _KERAS_HINT.search(data) is not None
 
 
+# Second pre-filter, for files that do mention Keras. Every rule needs an event of the file's
+# own program: a compile or training step, a trainable flag, a custom training loop, or a
+# backbone (keras.applications, TF-Hub, keras_hub/keras_cv/keras_nlp presets). Without any of
+# these names, and without local imports that could bring them in (the runner checks those),
+# parsing cannot lead to a finding. Library code (most of the keras package itself) stops here.
+_FINDING_HINT = re.compile(
+    rb"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict)\s*\(|trainable|applications|hub\b"
+    rb"|keras_hub|keras_cv|keras_nlp|from_preset|GradientTape|apply_gradients|noqa"
+)
+
+
+def might_have_findings(source: str | bytes) -> bool:
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return _FINDING_HINT.search(data) is not None
+
+
 def tool_finding(code: str, message: str, path: str, line: int = 1, column: int = 1) -> Finding:
     info = registry()[code]
     return Finding(

@@ -141,6 +141,14 @@ class Dependencies:
             digest.update(f"{dep}|{seen[dep]}\n".encode())
         return digest.hexdigest()
 
+    def direct(self, path: Path, data: bytes) -> tuple[Path, ...]:
+        """The existing local modules (or namespace folders) `path` may import directly."""
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):
+            path = path.absolute()
+        return self._deps_of(path, data)
+
     def _content_hash(self, path: Path) -> str | None:
         if path not in self._hash:
             try:
@@ -199,11 +207,12 @@ class Dependencies:
             if not parts:
                 candidates = [base / "__init__.py"]
             else:
-                candidates = []
+                # A namespace folder (no __init__.py) counts too: its modules are found by name.
+                candidates = [base / parts[0]]
                 for cut in range(1, len(parts) + 1):
                     target = base.joinpath(*parts[:cut])
                     candidates += [target.parent / (target.name + ".py"), target / "__init__.py"]
-            out.extend(c for c in candidates if self._exists(c))
+            out.extend(c for c in candidates if self._exists(c) and c != importer)
         return out
 
 

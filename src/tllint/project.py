@@ -102,6 +102,7 @@ class Project:
         self._find_cache: dict[tuple, Path | None] = {}
         self._kinds: dict[Path, tuple[bool, Path]] = {}
         self._displays: dict[Path, str] = {}
+        self._targets: set[Path] = set()  # the run's files (registered by the runner)
         self._programs: dict[str, Program] = {}
         # Per module path: line ranges some program ran (its top level, the functions it called).
         self._coverage: dict[Path, list[tuple[str, int, int]]] = {}
@@ -114,9 +115,11 @@ class Project:
     def register(self, path: Path | str, display: str) -> None:
         """How the run shows a file (the runner registers every target)."""
         try:
-            self._displays[Path(path).resolve()] = display
-        except OSError:
-            pass
+            resolved = Path(path).resolve()
+        except (OSError, RuntimeError):
+            return
+        self._displays[resolved] = display
+        self._targets.add(resolved)
 
     def root_of(self, file: Path) -> Path:
         if self.root is not None:
@@ -124,13 +127,28 @@ class Project:
         folder = file.parent
         if folder in self._roots:
             return self._roots[folder]
-        found = folder
+        found = None
         for candidate in (folder, *folder.parents):
             if any((candidate / marker).exists() for marker in ROOT_MARKERS):
                 found = candidate
                 break
+        if found is None:
+            # No marker: the linted folder (the common folder of the run's files), else the file's.
+            found = folder
+            linted = self._linted_folder()
+            if linted is not None and (folder == linted or linted in folder.parents):
+                found = linted
         self._roots[folder] = found
         return found
+
+    def _linted_folder(self) -> Path | None:
+        if not self._targets:
+            return None
+        try:
+            common = Path(os.path.commonpath([str(p.parent) for p in self._targets]))
+        except ValueError:
+            return None
+        return common
 
     def parsed(self, path: Path) -> ParsedModule | None:
         if path in self._parsed:

@@ -663,10 +663,6 @@ def probe_forward(model, xb):
     return pixels, out_stats
 
 
-def _dense_inputs_rank(model):
-    return None
-
-
 # --------------------------------------------------------------------------------------------
 # data capping
 # --------------------------------------------------------------------------------------------
@@ -812,7 +808,6 @@ def instrument_keras3():
     import inspect
 
     import keras
-    import numpy as np
     from keras.src.layers.layer import Layer
     from keras.src.models.functional import Functional
     from keras.src.models.model import Model
@@ -826,8 +821,6 @@ def instrument_keras3():
             frame = _applications_frame()
             if frame is not None:
                 register_backbone(self, frame.f_code.co_name, dict(frame.f_locals), user_line())
-                if S.pending_fallback:
-                    pass
         except Exception as exc:  # noqa: BLE001
             emit("instrumentation_error", where="backbone", error=repr(exc))
 
@@ -1175,7 +1168,7 @@ def instrument_keras3():
         try:
             batches, feed, how = take_batches(a.get("x"), a.get("y"), a.get("sample_weight"), a.get("batch_size"), STEPS)
         except Exception as exc:
-            emit("exception", call=call_id, mid=info["mid"], line=line, where="fit data", type=type(exc).__name__, message=str(exc)[:500])
+            emit("exception", call=call_id, mid=info["mid"], line=line, where="fit data", type=type(exc).__name__, message=str(exc)[:4000])
             raise
         a.update(feed)
         if how != "arrays":
@@ -1209,7 +1202,7 @@ def instrument_keras3():
         try:
             hist = orig_fit(self, **a)
         except Exception as exc:
-            emit("exception", call=call_id, mid=info["mid"], line=line, where="fit", type=type(exc).__name__, message=str(exc)[:500])
+            emit("exception", call=call_id, mid=info["mid"], line=line, where="fit", type=type(exc).__name__, message=str(exc)[:4000])
             raise
         finally:
             S.depth -= 1
@@ -1236,7 +1229,7 @@ def instrument_keras3():
         try:
             result = orig_tob(self, x, y, *args, **kwargs)
         except Exception as exc:
-            emit("exception", call=call_id, mid=info["mid"], line=line, where="train_on_batch", type=type(exc).__name__, message=str(exc)[:500])
+            emit("exception", call=call_id, mid=info["mid"], line=line, where="train_on_batch", type=type(exc).__name__, message=str(exc)[:4000])
             raise
         finally:
             S.depth -= 1
@@ -1262,6 +1255,17 @@ def instrument_keras3():
             key = (name, id(self), line)
             if name.endswith("_on_batch") and _capped(key) and key in S.cached:
                 return S.cached[key]
+            if not name.endswith("_on_batch"):
+                # the same predict/evaluate line in a loop: after 5*N real calls, reuse the result
+                count = S.call_counts.get(key, 0)
+                S.call_counts[key] = count + 1
+                if count >= 5 * STEPS and key in S.cached:
+                    cached = S.cached[key]
+                    x0 = args[0] if args else kwargs.get("x")
+                    if name == "predict" and _is_array_like(x0):
+                        return _tile(cached, _length(x0))
+                    if name == "evaluate":
+                        return cached
             bound = sig.bind(self, *args, **kwargs)
             bound.apply_defaults()
             a = dict(bound.arguments)
@@ -1297,14 +1301,13 @@ def instrument_keras3():
             try:
                 result = orig(self, **a)
             except Exception as exc:
-                emit("exception", mid=model_info(self)["mid"], line=line, where=name, type=type(exc).__name__, message=str(exc)[:500])
+                emit("exception", mid=model_info(self)["mid"], line=line, where=name, type=type(exc).__name__, message=str(exc)[:4000])
                 raise
             finally:
                 S.depth -= 1
             if name == "predict" and full is not None:
                 result = _tile(result, full)
-            if name.endswith("_on_batch"):
-                S.cached[key] = result
+            S.cached[key] = result
             return result
 
         return wrapper
@@ -1381,8 +1384,10 @@ def _tile(result, n):
         return type(result)(_tile(v, n) for v in result)
     try:
         arr = np.asarray(result)
-        if arr.ndim == 0 or arr.shape[0] == 0 or arr.shape[0] >= n:
+        if arr.ndim == 0 or arr.shape[0] == 0 or arr.shape[0] == n:
             return result
+        if arr.shape[0] > n:
+            return arr[:n]
         reps = int(math.ceil(n / arr.shape[0]))
         return np.concatenate([arr] * reps, axis=0)[:n]
     except Exception:  # noqa: BLE001
@@ -1530,8 +1535,6 @@ def _instrument_loaders(keras):
 
 
 def _synthetic_flow(gen, loader, where, target_size, color_mode, class_mode, batch_size, shuffle, seed, k0, classes):
-    import numpy as np
-
     ch = {"rgb": 3, "grayscale": 1, "rgba": 4}.get(color_mode, 3)
     h, w = tuple(target_size)
     n = batch_size * (2 * STEPS + 2)
@@ -1841,7 +1844,7 @@ def main() -> int:
             "end",
             status="error",
             type=type(exc).__name__,
-            message=str(exc)[:500],
+            message=str(exc)[:4000],
             line=line,
             traceback=traceback.format_exc()[-2000:],
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -62,6 +63,15 @@ def classify(stats: dict) -> str:
     if lo >= -2.6 and hi <= 3.0:
         return "torch"
     return "other"
+
+
+def short_error(message: str, limit: int = 240) -> str:
+    """An exception message without tensor dumps (torch prints the variable's values)."""
+    msg = re.sub(r", value=[\s\S]*?\]\]>", ">", message or "")
+    if ", value=" in msg:
+        msg = msg.split(", value=")[0] + ">"
+    msg = " ".join(msg.split())
+    return msg if len(msg) <= limit else msg[: limit - 3] + "..."
 
 
 def _fmt(v: float | None) -> str:
@@ -170,7 +180,7 @@ class Timeline:
             return f"the script's process ended abnormally (exit code {r.returncode}){hint}"
         if self.end.get("status") == "error":
             where = f" at line {self.end['line']}" if self.end.get("line") else ""
-            return f"the script failed{where}: {self.end.get('type')}: {str(self.end.get('message', ''))[:300]}"
+            return f"the script failed{where}: {self.end.get('type')}: {short_error(str(self.end.get('message', '')), 300)}"
         if self.end.get("status") == "exit":
             return f"the script exited with code {self.end.get('code')}"
         return "the script finished without reaching it"
@@ -350,7 +360,7 @@ def verdict_tl201(t: Timeline, f: Finding) -> Verdict:
     if st is None:
         if call.get("exception"):
             ex = call["exception"]
-            return INCONCLUSIVE, f"{t.where(call)} failed before its first step ended: {ex['type']}: {ex['message'][:200]}"
+            return INCONCLUSIVE, f"{t.where(call)} failed before its first step ended: {ex['type']}: {short_error(ex['message'], 200)}"
         return t.not_observed(f"a finished step of {t.where(call)}")
     head = t.head_stats(call) or {}
     which = "first fit" if call.get("call_kind") == "fit" else f"first {call.get('call_kind')}"
@@ -398,7 +408,7 @@ def verdict_tl202(t: Timeline, f: Finding) -> Verdict:
     change = "unfreeze" if value else "freeze"
     if call.get("exception") and not call.get("ends"):
         ex = call["exception"]
-        return CONFIRMED, f"after the {change} at line {line}, {t.where(call)} failed: {ex['type']}: {ex['message'][:240]}"
+        return CONFIRMED, f"after the {change} at line {line}, {t.where(call)} failed: {ex['type']}: {short_error(ex['message'])}"
     st = t.bb_stats(call, bid) if bid else None
     if st is None:
         return t.not_observed(f"a finished step after the change at line {line}")
@@ -448,9 +458,9 @@ def verdict_tl203(t: Timeline, f: Finding) -> Verdict:
     ex = call.get("exception")
     reuse = " (the optimizer object had already been built by an earlier training step)" if comp.get("opt_reused_built") else ""
     if _is_unknown_var(ex):
-        return CONFIRMED, f"{t.where(call)} after the recompile at line {comp['line']} failed: {ex['type']}: {ex['message'][:240]}{reuse}"
+        return CONFIRMED, f"{t.where(call)} after the recompile at line {comp['line']} failed: {ex['type']}: {short_error(ex['message'])}{reuse}"
     if ex:
-        return INCONCLUSIVE, f"{t.where(call)} after the recompile at line {comp['line']} failed for another reason: {ex['type']}: {ex['message'][:200]}"
+        return INCONCLUSIVE, f"{t.where(call)} after the recompile at line {comp['line']} failed for another reason: {ex['type']}: {short_error(ex['message'], 200)}"
     if call.get("ends"):
         return REFUTED, f"{t.where(call)} after the recompile at line {comp['line']} ran without error with {comp.get('optimizer')}"
     return t.not_observed(f"a finished step after the recompile at line {comp['line']}")
@@ -488,7 +498,7 @@ def verdict_tl204(t: Timeline, f: Finding) -> Verdict:
         return REFUTED, f"no backbone variable changed in the training compiled at line {comp['line']} ({t.where(call)}): the rate {_lr(comp.get('lr'))} only trains the head"
     if call.get("exception"):
         ex = call["exception"]
-        return INCONCLUSIVE, f"{t.where(call)} failed: {ex['type']}: {ex['message'][:200]}"
+        return INCONCLUSIVE, f"{t.where(call)} failed: {ex['type']}: {short_error(ex['message'], 200)}"
     return t.not_observed(f"a finished step compiled at line {comp['line']}")
 
 
@@ -617,7 +627,7 @@ def verdict_tl302(t: Timeline, f: Finding) -> Verdict:
     ex = call.get("exception")
     if labels is None:
         if ex:
-            return CONFIRMED if "shape" in ex.get("message", "").lower() else INCONCLUSIVE, f"{t.where(call)} failed: {ex['type']}: {ex['message'][:240]}"
+            return CONFIRMED if "shape" in ex.get("message", "").lower() else INCONCLUSIVE, f"{t.where(call)} failed: {ex['type']}: {short_error(ex['message'])}"
         return t.not_observed("the labels of a training batch")
     shape = tuple(labels.get("shape") or ())
     lo, hi = labels.get("min"), labels.get("max")
@@ -637,7 +647,7 @@ def verdict_tl302(t: Timeline, f: Finding) -> Verdict:
     elif int_coded and act == "softmax" and (units or 0) > 2 and labels.get("distinct") == 2 and labels.get("max") == 1:
         bad = "binary labels with a multi-unit softmax"
     if ex and "shape" in ex.get("message", "").lower():
-        return CONFIRMED, text + f"; {t.where(call)} failed: {ex['type']}: {ex['message'][:200]}"
+        return CONFIRMED, text + f"; {t.where(call)} failed: {ex['type']}: {short_error(ex['message'], 200)}"
     if bad:
         return CONFIRMED, f"{text}: {bad}"
     return REFUTED, text
@@ -759,13 +769,15 @@ def runtime_findings(t: Timeline, findings: list[Finding], path: str) -> list[Fi
         for c in t.calls:
             if _is_unknown_var(c.get("exception")):
                 comps = [k for k in t.compiles if k["seq"] < c["seq"] and k["mid"] == c["mid"]]
-                line = comps[-1]["line"] if comps else c.get("line") or 1
+                if not comps or not comps[-1].get("opt_reused_built"):
+                    continue  # no recompile with a built optimizer: an ignored trainable change (TL202)
+                line = comps[-1]["line"] or c.get("line") or 1
                 ex = c["exception"]
                 out.append(
                     _new_finding(
                         "TL203", path, line,
                         "the recompile reuses an optimizer built for other variables (seen at run time)",
-                        f"{t.where(c)} failed: {ex['type']}: {ex['message'][:240]}",
+                        f"{t.where(c)} failed: {ex['type']}: {short_error(ex['message'])}",
                     )
                 )
                 break

@@ -27,6 +27,7 @@ class FixContext:
         self.source: str = script.source
         self.settings = script.settings
         self._parents: dict[int, cst.CSTNode] | None = None
+        self._partial: dict[int, tuple[cst.CSTNode, cst.CSTNode]] = {}
         self._imports: list[tuple[str, str]] | None = None
 
     @classmethod
@@ -52,7 +53,47 @@ class FixContext:
         return self._parents
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.parents.get(id(node))
+        if self._parents is not None:
+            return self._parents.get(id(node))
+        known = self._partial.get(id(node))
+        if known is not None:
+            return known[1]
+        path = self._path_to(node)
+        if path is None:
+            return self.parents.get(id(node))
+        for parent, child in zip(path, path[1:]):
+            self._partial[id(child)] = (child, parent)
+        return path[-2] if len(path) > 1 else None
+
+    def _path_to(self, target: cst.CSTNode) -> list[cst.CSTNode] | None:
+        """Root-to-node path, descending only into the child whose source range holds the node
+        (the script's positions are already computed: no walk over the whole module)."""
+        if target is self.module:
+            return [self.module]
+        where = self.script.position(target)
+        if where is None:
+            return None
+        want = ((where.start.line, where.start.column), (where.end.line, where.end.column))
+        path = [self.module]
+        node: cst.CSTNode = self.module
+        while node is not target:
+            step = None
+            for child in node.children:
+                if child is target:
+                    step = child
+                    break
+                pos = self.script.position(child)
+                if pos is None:
+                    continue
+                start, end = (pos.start.line, pos.start.column), (pos.end.line, pos.end.column)
+                if start < end and start <= want[0] and want[1] <= end:
+                    step = child
+                    break
+            if step is None:
+                return None
+            path.append(step)
+            node = step
+        return path
 
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = self.parent(node)
@@ -300,17 +341,27 @@ class Change:
     def render(self) -> str | None:
         if not self.ops and not self.imports:
             return None
-        new_module = self.ctx.module.visit(_Apply(self.ops)) if self.ops else self.ctx.module
+        new_module = self.ctx.module.visit(_Apply(self.ops, self._on_paths())) if self.ops else self.ctx.module
         if self.imports:
             new_module = _add_imports(new_module, [self.ctx.parse_stmt(line) for line in self.imports])
         return new_module.code
+
+    def _on_paths(self) -> set[int] | None:
+        """Ids of every node on the way to a target (None: visit everything)."""
+        ids: set[int] = set()
+        for node, _ops in self.ops.values():
+            path = self.ctx._path_to(node)
+            if path is None:
+                return None
+            ids.update(id(n) for n in path)
+        return ids
 
     def fix(self, applicability: str, description: str) -> Fix | None:
         try:
             new = self.render()
         except Exception:  # noqa: BLE001 - a transformation that LibCST refuses is no fix
             return None
-        if new is None or new == self.ctx.source or not parses(new):
+        if new is None or new == self.ctx.source or not parses(new, full=False):
             return None
         edits = edits_between(self.ctx.source, new)
         if not edits:
@@ -318,19 +369,25 @@ class Change:
         return Fix(applicability, description, edits)
 
 
-def parses(text: str) -> bool:
+def parses(text: str, *, full: bool = True) -> bool:
+    """The text parses (Python's parser; with `full`, LibCST's too, as before writing a file)."""
     try:
-        cst.parse_module(text)
         ast.parse(text)
+        if full:
+            cst.parse_module(text)
     except Exception:  # noqa: BLE001
         return False
     return True
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, ops: dict[int, tuple[cst.CSTNode, list[NodeOp]]]) -> None:
+    def __init__(self, ops: dict[int, tuple[cst.CSTNode, list[NodeOp]]], paths: set[int] | None = None) -> None:
         super().__init__()
         self.ops = ops
+        self.paths = paths
+
+    def on_visit(self, node) -> bool:
+        return self.paths is None or id(node) in self.paths
 
     def on_leave(self, original_node, updated_node):
         entry = self.ops.get(id(original_node))
