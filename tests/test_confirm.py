@@ -278,6 +278,32 @@ def test_raising_script_is_inconclusive_with_the_exception():
     assert "line 4" in evidence(f)
 
 
+def test_network_is_blocked():
+    _, result = confirm("network", {"TL101": "1"})
+    assert result.runs[str(FIXTURES / "network.py")]["status"] == "ok", result.runs
+
+
+def test_cached_imagenet_weights_are_used(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    home = tmp_path / "keras_home"
+    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
+    subprocess.run([sys.executable, str(FIXTURES / "make_fake_cache.py"), str(home)], check=True, env=env, capture_output=True)
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    script = FIXTURES / "cached_weights.py"
+    line = markers(script)["TL101"]
+    f = finding("TL101", script, line)
+    result = run_confirm({str(script): [f]}, ConfirmOptions(timeout=120, steps=1))
+    assert status(f) == "confirmed", f.confirmation
+    assert "weights=None" not in evidence(f)
+    events = result.timelines[str(script)].run.events
+    assert [e["file"] for e in events if e["kind"] == "weights_loaded"] == [
+        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5"
+    ]
+    assert not [e for e in events if e["kind"] == "weights_fallback"]
+
+
 def test_json_and_text_output():
     found, _ = confirm("pixels_raw", RAW, steps=2)
     data = json.loads(json.dumps(found["TL101"].to_json()))

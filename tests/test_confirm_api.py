@@ -82,6 +82,7 @@ def test_verdict_helpers():
     assert classify({"min": -123.7, "max": 151.1}) == "caffe"
     assert classify({"min": -2.1, "max": 2.6}) == "torch"
     assert classify({"min": -0.0039, "max": 0.0039}) == "collapsed"
+    assert classify({"min": 200.0, "max": 200.0}) == "raw"
     assert contract({"name": "MobileNetV2"})[0] == "tf"
     assert contract({"name": "EfficientNetB0"})[0] == "raw"
     assert contract({"name": "ResNet50"})[0] == "caffe"

@@ -211,7 +211,7 @@ def test_slow_file_is_reported_as_tl999_with_the_reason(tmp_path, monkeypatch):
         return real(text, display, *args, **kwargs)
 
     monkeypatch.setattr(runner_module, "safe_analyze", slow)
-    (tmp_path / "a_slow.py").write_text("import keras\n# SLOW\n")
+    (tmp_path / "a_slow.py").write_text("import keras\nmodel.fit(x)  # SLOW\n")
     (tmp_path / "b_train.py").write_text(FREEZE_BUG)
     for jobs in (1, 2):
         start = time.monotonic()
@@ -242,7 +242,7 @@ def test_a_worker_stuck_in_native_code_is_killed(tmp_path, monkeypatch):
         return real(text, display, *args, **kwargs)
 
     monkeypatch.setattr(runner_module, "safe_analyze", stuck)
-    (tmp_path / "a_stuck.py").write_text("import keras\n# STUCK\n")
+    (tmp_path / "a_stuck.py").write_text("import keras\nmodel.fit(x)  # STUCK\n")
     for i in range(3):
         (tmp_path / f"b{i}.py").write_text(FREEZE_BUG)
     start = time.monotonic()
@@ -264,7 +264,7 @@ def test_a_crashing_worker_costs_only_its_file(tmp_path, monkeypatch):
         return real(text, display, *args, **kwargs)
 
     monkeypatch.setattr(runner_module, "safe_analyze", crash)
-    (tmp_path / "a_crash.py").write_text("import keras\n# CRASH\n")
+    (tmp_path / "a_crash.py").write_text("import keras\nmodel.fit(x)  # CRASH\n")
     for i in range(3):
         (tmp_path / f"b{i}.py").write_text(FREEZE_BUG)
     result = _lint([tmp_path], Options(jobs=2, cache=False))

@@ -35,8 +35,8 @@ def might_involve_keras(source: str | bytes) -> bool:
 # these names, and without local imports that could bring them in (the runner checks those),
 # parsing cannot lead to a finding. Library code (most of the keras package itself) stops here.
 _FINDING_HINT = re.compile(
-    rb"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict)\s*\(|trainable|applications|hub\b"
-    rb"|keras_hub|keras_cv|keras_nlp|from_preset|GradientTape|apply_gradients|noqa"
+    rb"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict)\s*\(|trainable|applications|\bhub\b"
+    rb"|keras_hub|keras_cv|keras_nlp|from_preset|GradientTape|apply_gradients|noqa\s*:\s*TL|tllint"
 )
 
 
@@ -113,9 +113,17 @@ def analyze_source(
     problem = nesting_problem(source)  # LibCST's native parser would overflow the C stack
     if problem is not None:
         return [tool_finding("TL000", problem, path)]
+    from tllint.slicing import slice_source
+
     try:
-        # A project parses each file once per run, whether linted or imported (tllint.project).
-        module = project.parse_source(source, path) if project is not None else cst.parse_module(source)
+        # Big files: definitions no rule can look at are blanked first, lines and columns kept
+        # (tllint.slicing). A sliced module is not shared: importers need the whole module.
+        sliced = slice_source(source)
+        if sliced is not source:
+            module = cst.parse_module(sliced)
+        else:
+            # A project parses each file once per run, whether linted or imported (tllint.project).
+            module = project.parse_source(source, path) if project is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return [python_syntax_error(source, path) or parse_error_finding(exc, path)]
     except RecursionError:

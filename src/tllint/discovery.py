@@ -109,7 +109,12 @@ def _walk(folder: Path, settings: Settings, cwd: Path, add, warnings: list[str],
         try:
             is_dir = entry.is_dir()
             is_file = entry.is_file()
-        except OSError:
+        except OSError as exc:  # e.g. a symlink loop (ELOOP)
+            if entry.name.endswith(SOURCE_SUFFIXES):
+                warnings.append(f"skipping {display_path(path, cwd)}: {exc.strerror or exc}")
+            continue
+        if not is_dir and not is_file and entry.name.endswith(SOURCE_SUFFIXES) and entry.is_symlink():
+            warnings.append(f"skipping {display_path(path, cwd)}: broken symbolic link")
             continue
         if is_excluded(prefix + entry.name, settings):
             continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -195,10 +196,12 @@ class Worker:
     def run(self, target: Target) -> Outcome:
         key = None
         if self.cache is not None:
+            data = None
             try:
-                data = target.path.read_bytes()
+                if stat.S_ISREG(os.stat(target.path).st_mode):  # never open a FIFO: it blocks
+                    data = target.path.read_bytes()
             except OSError:
-                data = None
+                pass
             if data is not None and (target.is_notebook or might_involve_keras(data)):
                 try:
                     key = self.cache.key(data, target.path, target.display)
@@ -241,7 +244,24 @@ class Worker:
             _delta(self.project, mark, target.display, result.findings, out)
         except Exception:  # noqa: BLE001 - the project's records changed shape: keep the findings
             out.foreign, out.coverage, out.used_noqa, out.displays = [], [], [], []
+        self._forget(target)
         return out
+
+
+    def _forget(self, target: Target) -> None:
+        """Drop the linted file's syntax tree from the project once its analysis is done.
+
+        The project keeps every module it parsed for the run (a file both linted and imported is
+        parsed once); over thousands of files that is hundreds of MB per process. A file that a
+        later file imports is parsed again then.
+        """
+        parsed = getattr(self.project, "_parsed", None)
+        if parsed is None:
+            return
+        try:
+            parsed.pop(target.path.resolve(), None)
+        except (OSError, RuntimeError):
+            pass
 
 
 def tool_outcome(linter, target: Target, code: str, message: str) -> Outcome:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import importlib
 import io
+import stat
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,15 @@ def decode_source(data: bytes) -> str:
 
 
 def read_source(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise Unreadable("cannot read: is a directory")
+    if not stat.S_ISREG(mode):
+        # Reading a FIFO without a writer would block the run forever.
+        raise Unreadable("cannot read: not a regular file (a FIFO, socket or device)")
     try:
         data = path.read_bytes()
     except IsADirectoryError:

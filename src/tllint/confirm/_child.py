@@ -1346,6 +1346,18 @@ def instrument_keras3():
     except Exception as exc:  # noqa: BLE001
         emit("instrumentation_error", where="TensorBoard", error=repr(exc))
 
+    try:
+        from keras.src.utils import model_visualization
+
+        orig_plot = model_visualization.plot_model
+
+        def plot_model(model, to_file="model.png", *args, **kwargs):
+            return orig_plot(model, _redirect_save(to_file), *args, **kwargs)  # graphviz writes natively
+
+        replace_everywhere(orig_plot, plot_model)
+    except Exception as exc:  # noqa: BLE001
+        emit("instrumentation_error", where="plot_model", error=repr(exc))
+
     # ---- data loaders ---------------------------------------------------------------------------
     try:
         _instrument_loaders(keras)

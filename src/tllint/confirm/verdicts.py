@@ -50,7 +50,7 @@ def classify(stats: dict) -> str:
     if lo is None or hi is None:
         return "unknown"
     span = hi - lo
-    if span < 0.1:
+    if span < 0.1 and max(abs(lo), abs(hi)) < 3.0:
         return "collapsed"
     if lo >= -0.5 and hi > 3.0:
         return "raw"
