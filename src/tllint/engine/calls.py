@@ -1124,6 +1124,7 @@ def _model_method(interp: "Interpreter", model: Model, name: str, args, kwargs, 
             opt = Optimizer(cls, node, DEFAULT_LR.get(cls), None, True) if cls else UNKNOWN
             if isinstance(opt, Optimizer):
                 opt.__dict__["from_string"] = True
+                opt.__dict__["compile_default"] = "optimizer" not in kwargs and not args
         loss = _kw(args, kwargs, "loss", 1, UNKNOWN)
         interp.add_event(CompileEvent(node, (), model=model, optimizer=opt, loss=loss, kwargs=dict(kwargs)))
         model.__dict__["compiled"] = True
@@ -1151,7 +1152,11 @@ def _model_method(interp: "Interpreter", model: Model, name: str, args, kwargs, 
         x = _kw(args, kwargs, "x", 0, UNKNOWN)
         if isinstance(x, Tensor) and x.origin is not None:
             return apply_model(interp, model, x, kwargs, node)
+        # Inference on data: what the model is fed outside training (ScriptModel.arrivals).
+        model.__dict__.setdefault("uses", []).append((name, x, node))
         return UNKNOWN
+    if name in ("save", "save_weights", "export"):
+        model.__dict__.setdefault("uses", []).append((name, UNKNOWN, node))
     return UNKNOWN
 
 

@@ -159,7 +159,17 @@ class ScriptModel:
                         yield Arrival(feed, model, step, step.data, enc, describe(enc))
                 elif not steps and self.steps(model):
                     # Only implicit steps (a compile with no fit in sight, as in a notebook
-                    # fragment): the model is assumed to receive images as decoded, 0..255.
+                    # fragment): the model is assumed to receive images as decoded, 0..255,
+                    # unless the script shows it fed other data or handed it on (saved).
+                    uses = model.__dict__.get("uses", [])
+                    fed = [x for name, x, _ in uses if name not in ("save", "save_weights", "export")]
+                    for x in fed:
+                        if isinstance(x, Data) and (id(feed), id(x)) not in seen:
+                            seen.add((id(feed), id(x)))
+                            enc = feed.encoding.after(x.encoding)
+                            yield Arrival(feed, model, self.steps(model)[0], x, enc, describe(enc))
+                    if uses:
+                        continue
                     key = (id(feed), "raw")
                     if key in seen:
                         continue

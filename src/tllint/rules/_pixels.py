@@ -97,6 +97,13 @@ def family_fix(backbone: Backbone, contract: str) -> str:
     return "use the backbone's own preprocessing"
 
 
+def _bgr_note(arrival) -> str:
+    # OpenCV decodes to BGR: preprocess_input and the weights both assume RGB input.
+    if arrival.encoding.source.what == "cv2.imread":
+        return " (cv2.imread gives BGR: convert with `cv2.cvtColor(img, cv2.COLOR_BGR2RGB)` first)"
+    return ""
+
+
 def backbone_fix(backbone) -> str:
     """Kept for other callers: the fix for a backbone's own contract."""
     contract = kb.contract_of(backbone)
@@ -239,7 +246,7 @@ def judge(arrival, script) -> Judgement | None:
             f"raw pixels (0..255){source_text(arrival, script)} reach {name}, whose "
             f"pretrained weights expect {CONTRACT_TEXT[contract]}; nothing on the way scales them"
             f"{_raw_notes(arrival, script)}, so the features are garbage and accuracy plateaus. "
-            f"Fix: {family_fix(backbone, contract)}, before the backbone."
+            f"Fix: {family_fix(backbone, contract)}, before the backbone{_bgr_note(arrival)}."
         )
         return Judgement("TL101", arrival.feed.node, msg, data)
     if contract == "raw":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tllint.engine.timeline import TrainableEvent
 from tllint.engine.values import Backbone, LayerV, Model
+from tllint.engine.learning_rates import fmt, rate_at
 from tllint.rules import Report, Rule
 from tllint.rules._common import applies, unit_label, versions_field
 
@@ -90,11 +91,21 @@ class BackboneTrainableDuringHeadTraining(Rule):
             f"Freeze it before compiling ({freeze}), train the head, then unfreeze, "
             f"recompile with a new optimizer and a low learning rate (1e-5) to fine-tune."
         )
+        severity = None
+        rate = rate_at(script, model, first)
+        if culprit is not None and culprit.value is True and rate is not None and not rate.default and rate.value <= 1e-4:
+            # An explicit unfreeze with a fine-tuning rate is often deliberate end-to-end training:
+            # the random head still disturbs the features, but far less than at 1e-3.
+            severity = "warning"
+            message += (
+                f" If you fine-tune end to end on purpose, the low learning rate ({fmt(rate.value)}) limits the damage, "
+                f"but a frozen warm-up of the head still gives better features."
+            )
         if keras == "3":
             message += " (Keras 3 captures `trainable` at the first training step; Keras 2 / tf_keras at `compile`, where it was frozen.)"
         elif keras == "2":
             message += " (Keras 2 / tf_keras trains with the state at `compile`; Keras 3 captures it at the first training step, where it was frozen.)"
-        return Report(node, message, keras=keras, data={"backbone": backbone.name, "step_line": line,
+        return Report(node, message, severity=severity, keras=keras, data={"backbone": backbone.name, "step_line": line,
                       "unit": backbone, "model": model, "first": first, "culprit": culprit})
 
 

@@ -69,6 +69,8 @@ class FineTuneLearningRateTooHigh(Rule):
             name = rate.optimizer.cls
             spelled = f"`'{name.lower()}'`" if getattr(rate.optimizer, "from_string", False) else f"`{name}()`"
             source = f"the default of {spelled} (line {lr_line})"
+            if getattr(rate.optimizer, "compile_default", False):
+                source = f"`compile`'s default optimizer, {name} (line {lr_line})"
         else:
             source = f"line {lr_line}"
         step_word = f"`{step.method}` at line {step_line}" if not step.implicit else f"the training step of the compile at line {step_line}"
