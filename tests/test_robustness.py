@@ -185,3 +185,30 @@ def test_stdin_binary_and_undecodable(capsys, monkeypatch):
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
         code, out, err = run_cli(["-"], capsys)
         assert code == 1 and "TL000" in out
+
+
+def test_reexport_cycle_between_local_modules(tree, capsys):
+    """Regression (found linting site-packages: rich, pip, opt_einsum, keras's summary_utils):
+    two modules re-exporting a name from each other made the project's lookup recurse forever."""
+    pkg = tree / "pkg"
+    pkg.mkdir()
+    (tree / "pyproject.toml").write_text("")
+    (pkg / "__init__.py").write_text("from .a import thing\n")
+    (pkg / "a.py").write_text("from .b import thing\nimport keras\nmodel = keras.Sequential()\nmodel.compile(loss='mse')\n")
+    (pkg / "b.py").write_text("from .a import thing\nfrom . import a\nvalue = a.thing\n")
+    (tree / "train.py").write_text("from pkg import thing\nfrom pkg.b import value\nimport keras\nthing.fit(value)\n")
+    code, out, err = run_cli(["-j", "1", "--no-cache", "."], capsys)
+    assert "TL999" not in out and "TL000" not in out and "recursion" not in out
+    assert_good_file_still_linted(findings_by_file(out))
+
+
+def test_endless_engine_recursion_is_tl999_not_tl000(monkeypatch):
+    """A RecursionError on ordinary code is an engine bug: TL999, never hidden as 'nested too deeply'."""
+    import tllint.engine.script as script_module
+
+    def recurse(*args, **kwargs):
+        return recurse(*args, **kwargs)
+
+    monkeypatch.setattr(script_module, "build_script_model", recurse)
+    (finding,) = analyze_source(FREEZE_BUG, "x.py")
+    assert finding.code == "TL999" and "recursion" in finding.message

@@ -163,8 +163,13 @@ def analyze_module(
         findings.sort(key=Finding.sort_key)
         return findings
     except RecursionError:
-        # Valid but deeply nested code (thousands of chained operators): not an engine crash.
-        return [tool_finding("TL000", "cannot analyse: code nested too deeply (Python's recursion limit reached)", path)]
+        from tllint.hostile import deeply_nested
+
+        if deeply_nested(source, module):
+            # Valid but deeply nested code (thousands of chained operators): not an engine crash.
+            return [tool_finding("TL000", "cannot analyse: code nested too deeply (Python's recursion limit reached)", path)]
+        # Ordinary code: the engine recursed without end, a bug to report.
+        return [tool_finding("TL999", "internal error: endless recursion while analysing this file; please report it", path)]
     except Exception as exc:  # noqa: BLE001 - one file must never stop the run
         where = traceback.extract_tb(exc.__traceback__)[-1]
         hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]

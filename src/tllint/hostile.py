@@ -79,3 +79,37 @@ def _python_rejects_nesting(source: str) -> bool:
     except (tokenize.TokenError, SyntaxError, IndentationError, ValueError):
         return False
     return False
+
+
+NESTED_DEPTH = 100
+
+
+def deeply_nested(source: str, module=None, limit: int = NESTED_DEPTH) -> bool:
+    """Whether the syntax tree is more than `limit` levels deep (a RecursionError's likely cause).
+
+    Only called after a RecursionError: code this deep is what exhausts Python's recursion limit
+    legitimately; in ordinary code the same error is an engine bug (TL999, not TL000). `module`
+    (the LibCST tree) is measured too: LibCST nests `a and b and c ...`, `ast` does not.
+    """
+    import ast
+
+    if module is not None:
+        stack = [(module, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in node.children)
+    try:
+        tree = ast.parse(source)
+    except (RecursionError, MemoryError):
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False

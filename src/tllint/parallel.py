@@ -228,8 +228,6 @@ class Worker:
                 self.linter.lint_target(target, result)
         except FileTimeout:
             return timeout_outcome(self.linter, target, self.timeout)
-        except RecursionError:
-            return tool_outcome(self.linter, target, "TL000", "cannot analyse: code nested too deeply (Python's recursion limit reached)")
         except Exception as exc:  # noqa: BLE001 - one file must never stop the run
             hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
             return tool_outcome(self.linter, target, "TL999", f"internal error while linting this file ({hint}); please report it")
@@ -346,13 +344,23 @@ def _run_processes(targets: list[Target], spec, jobs: int, linter, timeout: floa
     batch = max(1, min(BATCH, len(targets) // (jobs * 4) or 1))
     procs = [_Proc(ctx, spec) for _ in range(min(jobs, len(targets)))]
 
+    local: list[Worker] = []
+
     def feed(p: _Proc) -> None:
         if p.queue or not pending:
             return
         chunk = [pending.popleft() for _ in range(min(batch, len(pending)))]
         p.queue.extend(chunk)
         p.since = time.monotonic()
-        p.conn.send(chunk)
+        try:
+            p.conn.send(chunk)
+        except (BrokenPipeError, OSError):
+            # The worker is gone before it got the files: lint them here (rare; no retry loop).
+            p.queue.clear()
+            if not local:
+                local.append(Worker(*spec))
+            for index in chunk:
+                outcomes[index] = local[0].run(targets[index])
 
     def replace(p: _Proc, outcome: Outcome) -> None:
         index = p.queue.popleft()
@@ -364,10 +372,12 @@ def _run_processes(targets: list[Target], spec, jobs: int, linter, timeout: floa
         feed(fresh)
 
     try:
-        for p in procs:
-            feed(p)
-        while any(p.queue for p in procs):
+        while pending or any(p.queue for p in procs):
+            for p in procs:
+                feed(p)
             busy = [p for p in procs if p.queue]
+            if not busy:
+                continue
             wait_for = None
             if hard is not None:
                 wait_for = max(0.0, min(p.since + hard for p in busy) - time.monotonic())

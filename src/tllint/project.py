@@ -336,7 +336,16 @@ class Project:
                 return mod.globals[attr]
             dotted = mod.imports.resolve(attr)
             if dotted is not None:
-                return calls.import_value(mod, dotted)
+                # A re-export cycle (a.py: `from .b import x`, b.py: `from .a import x`, both
+                # partially run) would recurse forever: the second lookup of (module, name) is unknown.
+                resolving = self.__dict__.setdefault("_resolving_attributes", set())
+                if (path, attr) in resolving:
+                    return UNKNOWN
+                resolving.add((path, attr))
+                try:
+                    return calls.import_value(mod, dotted)
+                finally:
+                    resolving.discard((path, attr))
         if folder is not None:
             sub = self._find(folder, (attr,))
             if sub is not None:

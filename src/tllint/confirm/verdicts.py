@@ -521,6 +521,11 @@ def verdict_tl205(t: Timeline, f: Finding) -> Verdict:
     if st is None:
         return t.not_observed(f"a finished step of {t.where(call)}")
     after = f" after the unfreeze at line {sets[0]['line']}" if sets else ""
+    if not fine and st["bn_moving_changed"] == 0:
+        return INCONCLUSIVE, (
+            f"no {b['name']} variable trained in {t.where(call)}{after}, so no fine-tuning step was observed"
+            " (the unfreeze did not take effect: see TL202)"
+        )
     text = f"during {t.where(call)}{after}, the moving mean/variance of {st['bn_moving_changed']} of {st['n_bn']} {b['name']} BatchNormalization layers changed ({st['changed']} of {st['n_vars']} backbone variables trained)"
     return (CONFIRMED if st["bn_moving_changed"] > 0 else REFUTED), text + t.fallback_note(b)
 
