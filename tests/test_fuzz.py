@@ -34,8 +34,13 @@ FUZZ = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
-# Prepended to generated programs so that the pre-filters never matter and the rules look at them.
-PRELUDE = "import tensorflow as tf\nfrom tensorflow import keras\n"
+# Prepended to generated programs so that the pre-filters let them through to the engine and the
+# rules look at them (a compiled model, a backbone).
+PRELUDE = (
+    "import tensorflow as tf\nfrom tensorflow import keras\n"
+    "base = keras.applications.MobileNetV2(include_top=False)\nmodel = keras.Sequential([base])\n"
+    "model.compile(optimizer='adam', loss='mse')\n"
+)
 # Generated programs are often odd (`1()`): Python's compiler warns about them while checking.
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 

@@ -44,10 +44,13 @@ ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _EXTERNAL = frozenset({"tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub", "keras_hub", "keras_cv",
                        "keras_nlp", "torch", "jax", "sklearn", "cv2", "PIL", "matplotlib", "pandas", "os", "sys",
                        "__future__"})
-# `from X import names` (names may be parenthesised over several lines) and `import a.b as c, d`.
-# Not anchored at line starts: notebooks hold their code inside JSON strings.
-_FROM = re.compile(rb"(?<![\w.])from\s+(\.*[\w.]*)\s+import\s+(\([^)]*\)|[^\n#;\"\\]*)")
-_IMPORT = re.compile(rb"(?<![\w.])import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
+# `from X import names` (names may be parenthesised over several lines) and `import a.b as c, d`,
+# each starting a statement: at a line start, or after `;`, `:` or a quote (notebooks hold their
+# code inside JSON strings).
+_FROM = re.compile(rb"(?:^|[;:\"'])[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;\"\\]*)", re.M)
+_IMPORT = re.compile(
+    rb"(?:^|[;:\"'])[ \t]*import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)", re.M
+)
 _NAME = re.compile(rb"[A-Za-z_]\w*")
 
 
@@ -122,10 +125,12 @@ class Dependencies:
         self._is_file: dict[Path, bool] = {}
         self._direct: dict[Path, tuple[Path, ...]] = {}
         self._hash: dict[Path, str | None] = {}
+        self._memo: dict[tuple[Path, str], list[Path]] = {}
+        self._folders: dict[Path, Path] = {}
 
-    def fingerprint(self, path: Path, data: bytes) -> str:
+    def fingerprint(self, path: Path, data: bytes, *, resolved: bool = False) -> str:
         """SHA-256 over (path, content hash) of every existing candidate module, transitively."""
-        start = path.resolve()
+        start = path if resolved else path.resolve()
         seen: dict[Path, str | None] = {start: None}
         stack = list(self._deps_of(start, data))
         while stack:
@@ -143,11 +148,20 @@ class Dependencies:
 
     def direct(self, path: Path, data: bytes) -> tuple[Path, ...]:
         """The existing local modules (or namespace folders) `path` may import directly."""
+        return self._deps_of(self.real(path), data)
+
+    def real(self, path: Path) -> Path:
+        """`path.resolve()`, with one realpath per folder (resolve stats every component)."""
         try:
-            path = path.resolve()
+            if os.path.islink(path):
+                return path.resolve()
+            folder = path.parent
+            real = self._folders.get(folder)
+            if real is None:
+                real = self._folders[folder] = folder.resolve()
+            return real / path.name
         except (OSError, RuntimeError):
-            path = path.absolute()
-        return self._deps_of(path, data)
+            return path.absolute()
 
     def _content_hash(self, path: Path) -> str | None:
         if path not in self._hash:
@@ -167,6 +181,8 @@ class Dependencies:
                 data = b""
         found: list[Path] = []
         for dotted in _imported_names(data):
+            if dotted[:1] != "." and dotted.split(".", 1)[0] in _EXTERNAL:
+                continue
             found.extend(self._candidates(path, dotted))
         self._direct[path] = tuple(dict.fromkeys(found))
         return self._direct[path]
@@ -189,6 +205,13 @@ class Dependencies:
         return self._is_file[path]
 
     def _candidates(self, importer: Path, dotted: str) -> list[Path]:
+        key = (importer.parent, dotted)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._resolve(importer, dotted)
+        return [c for c in found if c != importer]
+
+    def _resolve(self, importer: Path, dotted: str) -> list[Path]:
         if dotted.startswith("."):
             dots = len(dotted) - len(dotted.lstrip("."))
             base = importer.parent
@@ -212,12 +235,37 @@ class Dependencies:
                 for cut in range(1, len(parts) + 1):
                     target = base.joinpath(*parts[:cut])
                     candidates += [target.parent / (target.name + ".py"), target / "__init__.py"]
-            out.extend(c for c in candidates if self._exists(c) and c != importer)
+            out.extend(c for c in candidates if self._exists(c))
         return out
+
+
+def _import_lines(data: bytes) -> bytes:
+    """The lines that mention `import` (with the rest of a parenthesised name list): the regexes
+    below then scan a few hundred bytes instead of the whole file."""
+    if b"import" not in data:
+        return b""
+    lines = data.split(b"\n")
+    out: list[bytes] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if b"import" in line:
+            out.append(line)
+            if b"(" in line and b")" not in line:
+                j = i + 1
+                while j < n and j - i < 500 and b")" not in lines[j]:
+                    out.append(lines[j])
+                    j += 1
+                if j < n:
+                    out.append(lines[j])
+                i = j
+        i += 1
+    return b"\n".join(out)
 
 
 def _imported_names(data: bytes) -> list[str]:
     names: list[str] = []
+    data = _import_lines(data)
     for m in _FROM.finditer(data):
         module = m.group(1).decode("ascii", "replace")
         names.append(module)
@@ -242,15 +290,12 @@ class Cache:
         self.misses = 0
 
     def key(self, data: bytes, path: Path, display: str) -> str:
-        try:
-            resolved = str(path.resolve())
-        except (OSError, RuntimeError):
-            resolved = str(path.absolute())
+        resolved = self.deps.real(path)
         digest = hashlib.sha256()
         digest.update(self.run_key.encode())
         digest.update(f"|{resolved}|{display}|".encode("utf-8", "surrogateescape"))
         digest.update(hashlib.sha256(data).digest())
-        digest.update(self.deps.fingerprint(path, data).encode())
+        digest.update(self.deps.fingerprint(resolved, data, resolved=True).encode())
         return digest.hexdigest()
 
     def _file(self, key: str) -> Path:

@@ -14,6 +14,7 @@ parsed with `ast`; if Python cannot parse it for depth, it is TL000 too.
 from __future__ import annotations
 
 import re
+import warnings
 
 MAX_BRACKETS = 200  # CPython's tokenizer limit (MAXLEVEL)
 MAX_LAMBDAS = 200
@@ -39,7 +40,9 @@ def _python_depth_problem(source: str) -> str | None:
     import ast
 
     try:
-        ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
     except (RecursionError, MemoryError):
         return "cannot parse: expression nested too deeply (Python's parser gives up on it too)"
     except Exception:  # noqa: BLE001 - other syntax errors: LibCST reports them with positions
@@ -101,7 +104,9 @@ def deeply_nested(source: str, module=None, limit: int = NESTED_DEPTH) -> bool:
                 return True
             stack.extend((child, depth + 1) for child in node.children)
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
     except (RecursionError, MemoryError):
         return True
     except Exception:  # noqa: BLE001

@@ -17,6 +17,7 @@ In-process runs (`--jobs 1`, or a single file) have the signal timer only (main 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import signal
 import stat
@@ -139,10 +140,11 @@ class Outcome:
 def _mark(project) -> tuple | None:
     if project is None:
         return None
+    # Sizes only (cheap: this runs for every file, and _displays holds every target).
     return (
         len(project._foreign),
         {path: len(entries) for path, entries in project._coverage.items()},
-        set(project._used_noqa),
+        len(project._used_noqa),
         len(project._displays),
     )
 
@@ -150,14 +152,24 @@ def _mark(project) -> tuple | None:
 def _delta(project, mark, display: str, findings: list[Finding], out: Outcome) -> None:
     if project is None or mark is None:
         return
-    foreign_len, coverage_len, used, displays_len = mark
+    foreign_len, coverage_len, used_len, displays_len = mark
+    if (
+        len(project._foreign) == foreign_len
+        and len(project._used_noqa) == used_len
+        and len(project._displays) == displays_len
+        and len(project._coverage) == len(coverage_len)
+        and all(len(entries) == coverage_len.get(path) for path, entries in project._coverage.items())
+    ):
+        return  # the file added no cross-file records (most files)
     new_foreign = {id(f) for f in project._foreign[foreign_len:]}
     out.foreign = [i for i, f in enumerate(findings) if id(f) in new_foreign]
     for path, entries in project._coverage.items():
         for entry in entries[coverage_len.get(path, 0):]:
             out.coverage.append([str(path), *entry])  # (program display, first line, last line)
-    out.used_noqa = [list(u) for u in project._used_noqa - used]
-    out.displays = [[str(p), d] for p, d in list(project._displays.items())[displays_len:]]
+    # _used_noqa is a set: what this file added is what the file's own findings and noqa used.
+    if len(project._used_noqa) != used_len:
+        out.used_noqa = [list(u) for u in project._used_noqa]
+    out.displays = [[str(p), d] for p, d in itertools.islice(project._displays.items(), displays_len, None)]
     if out.foreign:
         for shown, text in project.sources([findings[i] for i in out.foreign]).items():
             out.sources.setdefault(shown, text)
@@ -180,11 +192,20 @@ def _merge(project, out: Outcome) -> None:
 class Worker:
     """Lints targets one at a time; lives in a worker process or in the main process."""
 
-    def __init__(self, settings: Settings, enabled: set[str] | None, targets: list[Target], options: Options) -> None:
+    def __init__(
+        self, settings: Settings, enabled: set[str] | None, targets: list[Target], options: Options, displays=None
+    ) -> None:
         from tllint.runner import Linter, new_project
 
         self.settings = settings
-        self.project = new_project(settings, targets) if options.project else None
+        self.project = None
+        if options.project:
+            if displays is not None:  # the run's project already resolved every target: reuse that
+                self.project = new_project(settings)
+                if self.project is not None:
+                    self.project._displays.update(displays)
+            else:
+                self.project = new_project(settings, targets)
         self.linter = Linter(settings, enabled, self.project)
         self.timeout = options.timeout
         self.cache = None
@@ -227,6 +248,7 @@ class Worker:
             with time_budget(self.timeout):
                 self.linter.lint_target(target, result)
         except FileTimeout:
+            self._forget(target)
             return timeout_outcome(self.linter, target, self.timeout)
         except Exception as exc:  # noqa: BLE001 - one file must never stop the run
             hint = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
@@ -244,7 +266,6 @@ class Worker:
             out.foreign, out.coverage, out.used_noqa, out.displays = [], [], [], []
         self._forget(target)
         return out
-
 
     def _forget(self, target: Target) -> None:
         """Drop the linted file's syntax tree from the project once its analysis is done.
@@ -286,8 +307,8 @@ def _worker_main(conn, spec) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except (ValueError, OSError):
         pass
-    settings, enabled, targets, options = spec
-    worker = Worker(settings, enabled, targets, options)
+    worker = Worker(*spec)
+    targets = spec[2]
     while True:
         try:
             batch = conn.recv()
@@ -423,19 +444,24 @@ def run(
     if project is False:
         options = dataclasses.replace(options, project=False)
     jobs = options.jobs if options.jobs and options.jobs > 0 else cpu_count()
-    spec = (settings, enabled, targets, options)
-    if jobs > 1 and len(targets) > 1:
-        linter = Linter(settings, enabled)
-        outcomes = _run_processes(targets, spec, jobs, linter, options.timeout)
-    else:
-        worker = Worker(*spec)
-        outcomes = [worker.run(target) for target in targets]
     if project is None and options.project:
         project = new_project(settings, targets)
     elif project is not None and project is not False:
         for target in targets:
             project.register(target.path, target.display)
     project = project or None
+    displays = dict(project._displays) if project is not None and hasattr(project, "_displays") else None
+    spec = (settings, enabled, targets, options, displays)
+    if jobs > 1 and len(targets) > 1:
+        if options.cache:
+            from tllint.cache import code_fingerprint
+
+            code_fingerprint()  # once, inherited by forked workers
+        linter = Linter(settings, enabled)
+        outcomes = _run_processes(targets, spec, jobs, linter, options.timeout)
+    else:
+        worker = Worker(*spec)
+        outcomes = [worker.run(target) for target in targets]
     result = RunResult()
     for target, out in zip(targets, outcomes):
         if out.checked:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from tllint.analysis import analyze_source, might_have_findings, might_involve_keras, tool_finding
+from tllint.analysis import analyze_source, might_involve_keras, tool_finding
 from tllint.discovery import Target
 from tllint.finding import Finding
 from tllint.noqa import apply_noqa, file_is_skipped
@@ -125,8 +125,6 @@ class Linter:
         """Findings for one Python text, with selection, per-file-ignores and noqa applied."""
         if file_is_skipped(text) or not might_involve_keras(text):
             return []
-        if not might_have_findings(text) and not self.has_local_imports(text, path):
-            return []  # nothing a rule could report (analysis.might_have_findings)
         ignored = per_file_ignored(self.settings, path if path is not None else display)
         project = project or self.project
         findings = safe_analyze(text, display, self.settings, self.rule_codes, project)
@@ -138,19 +136,6 @@ class Linter:
         findings = [f for f in findings if self.keep(f, ignored)] + foreign
         findings.sort(key=Finding.sort_key)
         return findings
-
-    def has_local_imports(self, text: str, path: Path | str | None) -> bool:
-        """Whether the file imports a module found next to it or under the project root."""
-        if path is None:
-            return True  # a text without a file: its imports cannot be resolved, assume so
-        if getattr(self, "_dependencies", None) is None:
-            from tllint.cache import Dependencies
-
-            self._dependencies = Dependencies(self.settings.project_root)
-        try:
-            return bool(self._dependencies.direct(Path(path), text.encode("utf-8", "surrogatepass")))
-        except Exception:  # noqa: BLE001 - when unsure, analyse
-            return True
 
     def lint_target(self, target: Target, result: RunResult) -> None:
         if target.is_notebook and self.notebook_linter() is None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 MIN_LINES = 400
 # Same names as analysis._FINDING_HINT, on text.
@@ -37,7 +38,9 @@ def slice_source(source: str) -> str:
     if source.count("\n") < MIN_LINES:
         return source
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return source
     body = tree.body
