@@ -172,15 +172,7 @@ def check_command(argv: list[str]) -> int:
             raise UsageError(str(exc)) from None
         print(f"Wrote {_plural(len(findings), 'finding')} to baseline {args.write_baseline}.", file=sys.stderr)
         return EXIT_CLEAN
-    hidden = 0
-    if args.baseline:
-        from tllint.baseline import BaselineError, filter_baseline
-
-        try:
-            findings, hidden = filter_baseline(findings, result.sources, Path(args.baseline))
-        except BaselineError as exc:
-            raise UsageError(str(exc)) from None
-
+    findings, hidden = apply_baseline(args, findings, result)
     write_report(args, findings, result)
     print(summary(findings, result, hidden), file=sys.stderr)
     if findings and not args.exit_zero:
@@ -254,6 +246,18 @@ def run_confirm_mode(args: argparse.Namespace, result) -> None:
     result.findings = sorted(result.findings + confirmed.new_findings, key=Finding.sort_key)
     if confirmed.summary:
         print(confirmed.summary, file=sys.stderr)
+
+
+def apply_baseline(args, findings: list, result) -> tuple[list, int]:
+    """Findings not recorded in `--baseline`, and how many it hid."""
+    if not args.baseline:
+        return findings, 0
+    from tllint.baseline import BaselineError, filter_baseline
+
+    try:
+        return filter_baseline(findings, result.sources, Path(args.baseline))
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def write_report(args: argparse.Namespace, findings, result) -> None:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import libcst as cst
 
 from tllint.engine import heads, kb
-from tllint.engine.imports import canonicalize, dotted_name
-from tllint.engine.pixels import RAW_ASSUMED, Encoding, Source, Step, relative
+from tllint.engine.imports import canonicalize, dotted_name, snippet
+from tllint.engine.pixels import Encoding, Source, Step, relative
 from tllint.engine.timeline import CompileEvent, LearningRateEvent, TrainableEvent, TrainEvent
 from tllint.engine.values import (
     UNKNOWN,
@@ -433,12 +433,7 @@ def _with_step(value: Value, step: Step) -> Value:
 
 
 def _src(interp: "Interpreter", node: cst.CSTNode) -> str:
-    try:
-        text = interp.module.code_for_node(node)
-    except Exception:  # noqa: BLE001
-        return "?"
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    return snippet(interp.module, node)
 
 
 def compare(interp: "Interpreter", node: cst.Comparison) -> Value:
@@ -1176,13 +1171,6 @@ def _hub_layer(interp: "Interpreter", ref: Ref, args, kwargs, node) -> Value:
     return backbone
 
 
-def _convert_image_dtype(interp, ref, args, kwargs, node):
-    x = args[0] if args else UNKNOWN
-    if isinstance(x, (Tensor, Data)) and x.encoding.source.kind == "raw" and not x.encoding.steps:
-        return _with_step(x, Step("affine", "tf.image.convert_image_dtype", node, scale=1 / 255.0))
-    return x if isinstance(x, (Tensor, Data)) else UNKNOWN
-
-
 def _to_categorical(interp, ref, args, kwargs, node):
     n = _kw(args, kwargs, "num_classes", 1, UNKNOWN)
     return Labels("categorical", node, const_value(n) if is_number(n) else None)
@@ -1229,14 +1217,6 @@ def _int(interp, ref, args, kwargs, node):
     return UNKNOWN
 
 
-def _tfds_load(interp, ref, args, kwargs, node):
-    data = Data(Encoding(Source("raw", "tfds.load", node)), Labels("int", node), node, "tfds.load", batched=False)
-    split = kwargs.get("split")
-    if isinstance(split, Seq):
-        return Seq([data for _ in split.items], "list")
-    return data
-
-
 def _set_value(interp, ref, args, kwargs, node):
     if len(args) >= 2 and isinstance(args[0], LearningRateRef):
         lr = const_value(args[1])
@@ -1265,11 +1245,9 @@ _HANDLERS: dict[str, Callable] = {
     "keras.Input": lambda i, r, a, k, n: make_input(i, a, k, n),
     "keras.layers.Input": lambda i, r, a, k, n: make_input(i, a, k, n),
     "tensorflow_hub.KerasLayer": _hub_layer,
-    "tensorflow.image.convert_image_dtype": _convert_image_dtype,
     "keras.utils.to_categorical": _to_categorical,
     "keras.utils.np_utils.to_categorical": _to_categorical,
     "tensorflow.one_hot": _one_hot,
-    "tensorflow_datasets.load": _tfds_load,
     "keras.backend.set_value": _set_value,
 }
 

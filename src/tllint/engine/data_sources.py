@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 
 import libcst as cst
 
+from tllint.engine.imports import snippet
 from tllint.engine.pixels import Encoding, Source, Step
 from tllint.engine.values import UNKNOWN, Const, Data, DictV, Labels, Ref, Seq, Tensor, Value, const_value
 
@@ -61,12 +62,7 @@ def _retype(value: Value, dtype: str | None) -> Value:
 
 
 def _src(interp: "Interpreter", node: cst.CSTNode) -> str:
-    try:
-        text = interp.module.code_for_node(node)
-    except Exception:  # noqa: BLE001
-        return "?"
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    return snippet(interp.module, node)
 
 
 # ---------------------------------------------------------------------- loaders
@@ -101,9 +97,9 @@ def _img_to_array(interp, ref, args, kwargs, node):
 
 
 def _tfds_load(interp, ref, args, kwargs, node):
-    from tllint.engine import calls
-
-    result = calls._tfds_load(interp, ref, args, kwargs, node)
+    data = Data(Encoding(Source("raw", "tfds.load", node)), Labels("int", node), node, "tfds.load", batched=False)
+    split = kwargs.get("split")
+    result: Value = Seq([data for _ in split.items], "list") if isinstance(split, Seq) else data
     supervised = const_value(kwargs.get("as_supervised", Const(False)))
     if not isinstance(supervised, bool):
         return UNKNOWN

@@ -72,6 +72,16 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def snippet(module: cst.Module, node: cst.CSTNode, limit: int = 60) -> str:
+    """The node's source on one line, shortened for messages."""
+    try:
+        text = module.code_for_node(node)
+    except Exception:  # noqa: BLE001 - a node from another module, or a synthetic one
+        return "?"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _module_name(node: cst.BaseExpression | None) -> str:
     if node is None:
         return ""

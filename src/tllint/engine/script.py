@@ -9,6 +9,7 @@ from typing import Iterator
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from tllint.engine.imports import snippet
 from tllint.engine.interpreter import Budget, Interpreter
 from tllint.engine.pixels import RAW_ASSUMED, Encoding, Verdict, describe
 from tllint.engine.timeline import (
@@ -222,12 +223,7 @@ class ScriptModel:
         return pos.start.line if pos else 0
 
     def code(self, node: cst.CSTNode, limit: int = 60) -> str:
-        try:
-            text = self.module.code_for_node(node)
-        except Exception:  # noqa: BLE001
-            return "?"
-        text = " ".join(text.split())
-        return text if len(text) <= limit else text[: limit - 3] + "..."
+        return snippet(self.module, node, limit)
 
     def statement_text(self, node: cst.CSTNode) -> str:
         found = self.origin(node)

@@ -39,7 +39,7 @@ def fix_summary(fixed: int, remaining, unsafe: bool, *, would: bool = False) -> 
 
 
 def fix_command(args, settings, paths: list[str]) -> int:
-    from tllint.cli import UsageError, summary, write_report
+    from tllint.cli import UsageError, apply_baseline, summary, write_report
     from tllint.discovery import discover, print_warnings
     from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths
 
@@ -113,14 +113,7 @@ def fix_command(args, settings, paths: list[str]) -> int:
             text += f" ({more} more fixable with --unsafe-fixes)"
         print(text + ".", file=sys.stderr)
         return EXIT_FINDINGS if changed else EXIT_CLEAN
-    hidden = 0
-    if args.baseline:
-        from tllint.baseline import BaselineError, filter_baseline
-
-        try:
-            findings, hidden = filter_baseline(findings, result.sources, Path(args.baseline))
-        except BaselineError as exc:
-            raise UsageError(str(exc)) from None
+    findings, hidden = apply_baseline(args, findings, result)
     write_report(args, findings, result)
     if total_fixed or findings:
         print(fix_summary(total_fixed, findings, unsafe), file=sys.stderr)

@@ -91,7 +91,6 @@ class RecompileReusesOptimizer(Rule):
         return None
 
     def _report(self, script, ev, opt, prev_compile, prev_step, nxt, via_model, grows):
-        line = script.line(ev.node)
         prev_line = script.line(prev_compile.node)
         step_line = script.line(prev_step.node)
         what = "`model.optimizer`" if via_model else f"the optimizer object created at line {script.line(opt.node)}"
