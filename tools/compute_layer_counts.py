@@ -7,7 +7,7 @@ source of the `layer_count*` / `bn_layers*` numbers in `src/tllint/knowledge/app
 Each model is built with `weights=None, include_top=False, input_shape=(default, default, 3)` and default
 arguments otherwise (so built-in preprocessing layers are included where they exist by default).
 
-Usage (needs tensorflow-cpu 2.21 / keras 3.15.1 / tf_keras 2.21, e.g. the /work/kbvenv venv):
+Usage (needs tensorflow-cpu 2.21 / keras 3.15.1 / tf_keras 2.21, e.g. a separate venv):
 
     python tools/compute_layer_counts.py keras3 > /tmp/k3.json
     python tools/compute_layer_counts.py keras2 > /tmp/k2.json

@@ -1,7 +1,7 @@
 """What every `keras.applications` model expects: one data table plus small lookups.
 
 Pure data (no TensorFlow / Keras import, nothing computed at import time beyond two dict indexes).
-Sources: `/work/shared/keras-facts.md` §1 (applications), §4 (keras_hub, TF-Hub) and its `keras-facts/*.out`
+Sources: `../shared/keras-facts.md` (the project's verified Keras facts) §1 (applications), §4 (keras_hub, TF-Hub) and its `keras-facts/*.out`
 outputs. Layer / BatchNormalization counts were measured by `tools/compute_layer_counts.py` (output
 `tools/layer_counts.json`, keras 3.15.1 / tf_keras 2.21.0). `docs/applications.md` is rendered from this
 table by `render_markdown_table()`; a test keeps the two identical.
