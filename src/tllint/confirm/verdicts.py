@@ -292,29 +292,40 @@ def _pixel_common(t: Timeline, f: Finding) -> tuple[dict | None, dict | None, tu
     return b, obs, expect, kind
 
 
-def verdict_tl101(t: Timeline, f: Finding) -> Verdict:
+def _pixels_seen(t: Timeline, f: Finding, unknown_contract=None):
+    """(early verdict or None, kind, expected contract, evidence text) for the pixels at the
+    finding's backbone; the early verdict is set when they were not observed or the contract
+    is unknown."""
     b, obs, expect, kind = _pixel_common(t, f)
     if b is None:
-        return t.not_observed("a backbone construction")
+        return t.not_observed("a backbone construction"), None, None, ""
     if obs is None:
-        return t.not_observed(f"the input of {b['name']}")
+        return t.not_observed(f"the input of {b['name']}"), None, None, ""
     if expect is None:
-        return INCONCLUSIVE, f"pixels entering {b['name']} ranged {_fmt(obs['stats']['min'])}..{_fmt(obs['stats']['max'])}; tllint does not know this backbone's input contract"
-    text = _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
+        if unknown_contract is None:
+            stats = obs["stats"]
+            early = INCONCLUSIVE, (
+                f"pixels entering {b['name']} ranged {_fmt(stats['min'])}..{_fmt(stats['max'])}; "
+                "tllint does not know this backbone's input contract"
+            )
+            return early, None, None, ""
+        expect = unknown_contract
+    return None, kind, expect, _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
+
+
+def verdict_tl101(t: Timeline, f: Finding) -> Verdict:
+    early, kind, expect, text = _pixels_seen(t, f)
+    if early is not None:
+        return early
     if kind == "raw" and expect[0] != "raw":
         return CONFIRMED, text
     return REFUTED, text
 
 
 def verdict_tl102(t: Timeline, f: Finding) -> Verdict:
-    b, obs, expect, kind = _pixel_common(t, f)
-    if b is None:
-        return t.not_observed("a backbone construction")
-    if obs is None:
-        return t.not_observed(f"the input of {b['name']}")
-    if expect is None:
-        return INCONCLUSIVE, f"pixels entering {b['name']} ranged {_fmt(obs['stats']['min'])}..{_fmt(obs['stats']['max'])}; tllint does not know this backbone's input contract"
-    text = _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
+    early, kind, expect, text = _pixels_seen(t, f)
+    if early is not None:
+        return early
     if kind == expect[0]:
         return REFUTED, text
     if kind == "raw":
@@ -323,14 +334,9 @@ def verdict_tl102(t: Timeline, f: Finding) -> Verdict:
 
 
 def verdict_tl103(t: Timeline, f: Finding) -> Verdict:
-    b, obs, expect, kind = _pixel_common(t, f)
-    if b is None:
-        return t.not_observed("a backbone construction")
-    if obs is None:
-        return t.not_observed(f"the input of {b['name']}")
-    if expect is None:
-        expect = ("?", "an unknown range")
-    text = _pixel_text(b, obs, expect) + t.fallback_note(b) + t.data_note()
+    early, kind, expect, text = _pixels_seen(t, f, unknown_contract=("?", "an unknown range"))
+    if early is not None:
+        return early
     if kind == "collapsed":
         return CONFIRMED, text + " (the range collapsed: scaled twice)"
     if expect[0] == "raw" and kind in ("unit", "tf", "torch", "collapsed"):
