@@ -194,8 +194,17 @@ def performance_options(args: argparse.Namespace):
 
 def lint_arguments(paths: list[str], settings, options=None, *, force_exclude: bool = False):
     """The RunResult for the PATH arguments, or an exit code when there is nothing to lint."""
-    from tllint.discovery import discover, print_warnings
     from tllint.runner import lint_paths
+
+    targets = discover_arguments(paths, settings, force_exclude=force_exclude)
+    if isinstance(targets, int):
+        return targets
+    return lint_paths(targets, settings, options=options)
+
+
+def discover_arguments(paths: list[str], settings, *, force_exclude: bool = False):
+    """The files the PATH arguments name, or an exit code when there is nothing to lint."""
+    from tllint.discovery import discover, print_warnings
 
     found = discover(paths, settings, force_exclude=force_exclude)
     print_warnings(found.warnings)
@@ -207,7 +216,7 @@ def lint_arguments(paths: list[str], settings, options=None, *, force_exclude: b
         if not force_exclude:  # pre-commit passing only excluded files is not worth a warning
             print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
         return EXIT_CLEAN
-    return lint_paths(found.targets, settings, options=options)
+    return found.targets
 
 
 def lint_stdin(settings, stdin_filename: str | None):

@@ -39,8 +39,7 @@ def fix_summary(fixed: int, remaining, unsafe: bool, *, would: bool = False) -> 
 
 
 def fix_command(args, settings, paths: list[str]) -> int:
-    from tllint.cli import UsageError, apply_baseline, summary, write_report
-    from tllint.discovery import discover, print_warnings
+    from tllint.cli import UsageError, apply_baseline, discover_arguments, summary, write_report
     from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths
 
     if args.write_baseline:
@@ -71,25 +70,18 @@ def fix_command(args, settings, paths: list[str]) -> int:
         return EXIT_FINDINGS if res.remaining and not args.exit_zero else EXIT_CLEAN
 
     force_exclude = bool(getattr(args, "force_exclude", False))
-    found = discover(paths, settings, force_exclude=force_exclude)
-    print_warnings(found.warnings)
-    if found.missing:
-        for arg in found.missing:
-            print(f"tllint: error: {arg}: no such file or folder", file=sys.stderr)
-        return EXIT_USAGE
-    if not found.targets:
-        if not force_exclude:
-            print("tllint: warning: no Python files found under the given path(s)", file=sys.stderr)
-        return EXIT_CLEAN
+    targets = discover_arguments(paths, settings, force_exclude=force_exclude)
+    if isinstance(targets, int):
+        return targets
 
     from tllint.runner import new_project
 
     # Local imports are followed as in a plain run (tllint.project); fixes only edit the file itself.
-    linter = Linter(settings, project=new_project(settings, found.targets))
+    linter = Linter(settings, project=new_project(settings, targets))
     total_fixed = 0
     changed = False
     pending = []
-    for target in found.targets:
+    for target in targets:
         outcome = fix_target(target, linter, unsafe=unsafe, write=not args.diff)
         if outcome is None:
             continue
@@ -104,7 +96,7 @@ def fix_command(args, settings, paths: list[str]) -> int:
     import tllint.cli as main_cli
 
     options = main_cli.performance_options(args) if hasattr(main_cli, "performance_options") else None
-    result: RunResult = lint_paths(found.targets, settings, options=options) if options is not None else lint_paths(found.targets, settings)
+    result: RunResult = lint_paths(targets, settings, options=options) if options is not None else lint_paths(targets, settings)
     findings = result.findings
     if args.diff:
         text = f"Would fix {_plural(total_fixed, 'finding')}"
