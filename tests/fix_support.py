@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tllint.fixes.apply import fix_text
 from tllint.rules import registry
-from tllint.runner import Linter
+from tllint.linter import Linter
 from tllint.settings import Settings
 
 FIX_FIXTURES = Path(__file__).parent / "fix_fixtures"

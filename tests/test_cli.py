@@ -224,7 +224,7 @@ def test_target_keras_reaches_the_analysis(monkeypatch, run_cli, tmp_path):
         seen.append(settings.target_keras)
         return []
 
-    monkeypatch.setattr("tllint.runner.analyze_source", spy)
+    monkeypatch.setattr("tllint.linter.analyze_source", spy)
     write(tmp_path / "pyproject.toml", '[tool.tllint]\ntarget-keras = "2"\n')
     write(tmp_path / "train.py", SCRIPT)
     run_cli("train.py", cwd=tmp_path)
@@ -310,7 +310,7 @@ def test_color_always_never_and_no_color(fake_rules, run_cli, project, monkeypat
 
 
 def test_no_color_env_disables_auto(fake_rules, monkeypatch, project):
-    from tllint.cli import use_color
+    from tllint.cli_common import use_color
 
     class Tty:
         def isatty(self):
@@ -511,7 +511,7 @@ def test_selector_matching_no_rule_exit_2(fake_rules, run_cli, project, args, co
 @given(st.binary(max_size=400))
 @settings(max_examples=300, deadline=None)
 def test_decoding_arbitrary_bytes_gives_text_or_unreadable(data):
-    from tllint.runner import Unreadable, decode_source
+    from tllint.reading import Unreadable, decode_source
 
     try:
         text = decode_source(data)

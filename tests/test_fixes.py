@@ -327,7 +327,7 @@ def test_rule_page_example_gets_fixed(code):
     from test_rule_pages import code_blocks, target_of
     from tllint.fixes.apply import fix_text
     from tllint.rules import registry
-    from tllint.runner import Linter
+    from tllint.linter import Linter
     from tllint.settings import Settings
 
     page = Path(__file__).resolve().parents[1] / "rules" / f"{code}.md"

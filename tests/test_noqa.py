@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tllint.noqa import file_is_skipped, parse_noqa
-from tllint.runner import lint_text
+from tllint.linter import lint_text
 from tllint.settings import Settings
 
 pytest_plugins = ("cli_fixtures",)  # fixtures: fake_rules, run_cli

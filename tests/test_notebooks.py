@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tllint.notebook import blank_ipython, lint_notebook
+from tllint.notebook import lint_notebook
+from tllint.notebook_cells import blank_ipython
 from tllint.settings import Settings
 
 pytest_plugins = ("cli_fixtures",)  # fixtures: run_cli

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tllint.discovery import discover
-from tllint.runner import lint_paths, new_project
+from tllint.linter import new_project
+from tllint.runner import lint_paths
 from tllint.settings import Settings
 
 pytest_plugins = ("cli_fixtures",)  # fixtures: run_cli

@@ -96,7 +96,7 @@ def test_warm_run_reads_the_cache(tmp_path, cache_dir):
     entries = list(cache_dir.rglob("*.json"))
     assert len(entries) == 2
     # A warm run must not analyse anything: make the analysis fail loudly if it is reached.
-    import tllint.runner as runner_module
+    import tllint.linter as runner_module
 
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(runner_module, "safe_analyze", lambda *a, **k: pytest.fail("analysed on a warm run"))
@@ -201,7 +201,7 @@ def test_cli_rejects_negative_jobs_and_timeout(capsys):
 
 def test_slow_file_is_reported_as_tl999_with_the_reason(tmp_path, monkeypatch):
     """--timeout-per-file: the slow file is TL999, the others are still linted (in-process and jobs)."""
-    import tllint.runner as runner_module
+    import tllint.linter as runner_module
 
     real = runner_module.safe_analyze
 
@@ -229,7 +229,7 @@ def test_slow_file_is_reported_as_tl999_with_the_reason(tmp_path, monkeypatch):
 
 def test_a_worker_stuck_in_native_code_is_killed(tmp_path, monkeypatch):
     """A signal cannot stop native code: the parent kills the silent worker, reports TL999, goes on."""
-    import tllint.runner as runner_module
+    import tllint.linter as runner_module
 
     real = runner_module.safe_analyze
 
@@ -254,7 +254,7 @@ def test_a_worker_stuck_in_native_code_is_killed(tmp_path, monkeypatch):
 
 
 def test_a_crashing_worker_costs_only_its_file(tmp_path, monkeypatch):
-    import tllint.runner as runner_module
+    import tllint.linter as runner_module
 
     real = runner_module.safe_analyze
 

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tllint.selection import glob_matches, relative_posix
+from tllint.globs import glob_matches, relative_posix
 from tllint.settings import Settings
 
 SOURCE_SUFFIXES = (".py", ".ipynb")

@@ -37,9 +37,9 @@ class TllintChecker:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from tllint.analysis import might_involve_keras
+        from tllint.prefilter import might_involve_keras
         from tllint.noqa import file_is_skipped
-        from tllint.runner import new_project, safe_analyze
+        from tllint.linter import new_project, safe_analyze
         from tllint.selection import code_matches_any, enabled_codes, per_file_ignored
 
         text = "".join(self.lines)

@@ -69,7 +69,7 @@ def document_path(uri: str) -> Path | None:
 
 
 def lint_document(uri: str, text: str) -> list[types.Diagnostic]:
-    from tllint.runner import lint_text, new_project
+    from tllint.linter import lint_text, new_project
 
     path = document_path(uri)
     lines = text.splitlines()

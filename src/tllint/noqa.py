@@ -163,7 +163,7 @@ def apply_noqa(findings: list[Finding], source: str, *, report_unused: bool, pat
 
 
 def unused_noqa_findings(noqa: NoqaMap, path: str) -> list[Finding]:
-    from tllint.analysis import tool_finding
+    from tllint.rule_base import tool_finding
 
     out = []
     for directive in noqa.directives:

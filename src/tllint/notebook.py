@@ -12,120 +12,17 @@ gives TL000 at that cell and line, and the other cells are still analysed.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 
 import libcst as cst
 
-from tllint.analysis import analyze_module, might_involve_keras, tool_finding
+from tllint.analysis import analyze_module
+from tllint.prefilter import might_involve_keras
+from tllint.rule_base import tool_finding
 from tllint.finding import Finding
 from tllint.noqa import apply_noqa, file_is_skipped
+from tllint.notebook_cells import Cell, NotebookError, cell_at, combine, read_notebook
 from tllint.settings import Settings
-
-# Cell magics whose body is Python (IPython runs it as code).
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "tensorflow_version", "memit",
-                                "skip", "cython_inline", "autoreload", "pypy", "local"})
-_MAGIC_LINE = re.compile(r"^\s*(%|!|\?)")
-_SHELL_ASSIGN = re.compile(r"^\s*[A-Za-z_][\w\s,.\[\]()]*?=\s*[!%](?!=)")
-_HELP_LINE = re.compile(r"^\s*[\w.\[\]()'\"]+\?{1,2}\s*$")
-
-
-@dataclass
-class Cell:
-    index: int  # 1-based among all cells
-    source: str  # as written
-    code: str  # IPython syntax blanked
-    first_line: int = 0  # 1-based line of the cell's first line in the combined program
-    lines: int = 0
-
-
-@dataclass
-class Notebook:
-    cells: list[Cell] = field(default_factory=list)  # code cells only
-    total_cells: int = 0
-
-
-class NotebookError(Exception):
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.line, self.column = line, column
-
-
-def read_notebook(text: str) -> Notebook:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise NotebookError(f"not a valid notebook: invalid JSON ({exc.msg})", exc.lineno, exc.colno) from None
-    except (ValueError, RecursionError) as exc:
-        raise NotebookError(f"not a valid notebook: {exc}") from None
-    if not isinstance(data, dict):
-        raise NotebookError("not a valid notebook: the top level is not a JSON object")
-    major = data.get("nbformat")
-    if major != 4:
-        raise NotebookError(f"unsupported notebook format: nbformat {major!r} (tllint reads nbformat 4)")
-    cells = data.get("cells")
-    if not isinstance(cells, list):
-        raise NotebookError("not a valid notebook: no `cells` list")
-    notebook = Notebook(total_cells=len(cells))
-    for index, cell in enumerate(cells, 1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if not isinstance(source, str):
-            continue
-        notebook.cells.append(Cell(index, source, blank_ipython(source)))
-    return notebook
-
-
-def blank_ipython(source: str) -> str:
-    """The cell's text with IPython-only lines blanked (indented ones become `pass`)."""
-    lines = source.split("\n")
-    if lines and lines[0].lstrip().startswith("%%"):
-        magic = lines[0].lstrip()[2:].split(None, 1)
-        name = magic[0] if magic else ""
-        if name not in PYTHON_CELL_MAGICS:
-            return "\n".join("" for _ in lines)
-        lines[0] = ""
-    out = []
-    for line in lines:
-        if _MAGIC_LINE.match(line) or _SHELL_ASSIGN.match(line) or (_HELP_LINE.match(line) and "#" not in line):
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(indent + "pass" if indent else "")
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _combine(cells: list[Cell]) -> str:
-    parts = []
-    line = 1
-    for cell in cells:
-        text = cell.code
-        if not text.endswith("\n"):
-            text += "\n"
-        cell.first_line = line
-        cell.lines = text.count("\n")
-        line += cell.lines
-        parts.append(text)
-    return "".join(parts)
-
-
-def _cell_at(cells: list[Cell], line: int) -> Cell | None:
-    lo, hi = 0, len(cells) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        cell = cells[mid]
-        if line < cell.first_line:
-            hi = mid - 1
-        elif line >= cell.first_line + cell.lines:
-            lo = mid + 1
-        else:
-            return cell
-    return None
-
 
 _LINE_REF = re.compile(r"\b(line|lines) (\d+)\b(?! in [\w.-]+\.py\b)")
 
@@ -134,7 +31,7 @@ def _cell_lines(message: str, cells: list[Cell]) -> str:
     """`line 12` of the combined program in a message becomes `cell 4, line 2`."""
 
     def repl(match: re.Match) -> str:
-        cell = _cell_at(cells, int(match.group(2)))
+        cell = cell_at(cells, int(match.group(2)))
         if cell is None:
             return match.group(0)
         return f"cell {cell.index}, {match.group(1)} {int(match.group(2)) - cell.first_line + 1}"
@@ -146,7 +43,7 @@ def _notebook_lines(message: str, cells: list[Cell], path: str) -> str:
     name = re.escape(path.replace("\\", "/").rsplit("/", 1)[-1])
 
     def repl(match: re.Match) -> str:
-        cell = _cell_at(cells, int(match.group(1)))
+        cell = cell_at(cells, int(match.group(1)))
         if cell is None:
             return match.group(0)
         return f"cell {cell.index}, line {int(match.group(1)) - cell.first_line + 1} in {match.group(2)}"
@@ -157,7 +54,7 @@ def _notebook_lines(message: str, cells: list[Cell], path: str) -> str:
 def _to_cell(finding: Finding, cells: list[Cell]) -> Finding:
     if finding.code not in ("TL000", "TL001"):
         finding.message = _cell_lines(finding.message, cells)
-    cell = _cell_at(cells, finding.line)
+    cell = cell_at(cells, finding.line)
     if cell is None:
         return finding
     finding.cell = cell.index
@@ -202,7 +99,7 @@ def lint_notebook(path: str, text: str, settings: Settings | None = None, enable
     except NotebookError as exc:
         return [tool_finding("TL000", str(exc), path, exc.line, exc.column)]
     cells = notebook.cells
-    combined = _combine(cells)
+    combined = combine(cells)
     if not cells or file_is_skipped(combined) or not might_involve_keras(combined):
         return []
     findings: list[Finding] = []
@@ -232,7 +129,7 @@ def lint_notebook(path: str, text: str, settings: Settings | None = None, enable
         for cell in cells:
             if cell.index in bad:
                 cell.code = "\n".join("" for _ in cell.code.split("\n"))
-        combined = _combine(cells)
+        combined = combine(cells)
         module, error = _parse(combined)
         if module is None:
             return findings

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from tllint.analysis import might_involve_keras, tool_finding
+from tllint.prefilter import might_involve_keras
+from tllint.rule_base import tool_finding
 from tllint.discovery import Target
 from tllint.finding import Finding
 from tllint.settings import Settings
@@ -195,7 +196,7 @@ class Worker:
     def __init__(
         self, settings: Settings, enabled: set[str] | None, targets: list[Target], options: Options, displays=None
     ) -> None:
-        from tllint.runner import Linter, new_project
+        from tllint.linter import Linter, new_project
 
         self.settings = settings
         self.project = None
@@ -240,7 +241,7 @@ class Worker:
         return out
 
     def lint(self, target: Target) -> Outcome:
-        from tllint.runner import RunResult
+        from tllint.linter import RunResult
 
         mark = _mark(self.project)
         result = RunResult()
@@ -438,7 +439,7 @@ def run(
     project=None,
 ):
     """`runner.lint_paths` with jobs, cache and time budget: the same RunResult."""
-    from tllint.runner import Linter, RunResult, new_project
+    from tllint.linter import Linter, RunResult, new_project
 
     targets = list(targets)
     if project is False:

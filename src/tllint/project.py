@@ -26,61 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from tllint.knowledge.frameworks import EXTERNAL_HEADS, ROOT_MARKERS
+from tllint.parse import ParsedModule, is_main_guard
+from tllint.rule_base import TOOL_CODE_SET
 
-ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-# Heads never looked up on disk: the frameworks tllint models by name.
-EXTERNAL_HEADS = frozenset({"tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub", "keras_hub", "keras_cv",
-                            "keras_nlp", "torch", "jax", "sklearn", "cv2", "PIL", "matplotlib", "pandas", "os", "sys"})
-TOOL_CODES = frozenset({"TL000", "TL001", "TL999"})
 _BARE_LINE = re.compile(r"\blines? \d+(?:-\d+)?\b(?! in [\w.-]+\.(?:py|ipynb)\b)")
-
-
-@dataclass
-class ParsedModule:
-    path: Path  # resolved path of the .py file
-    source: str
-    module: cst.Module
-    _positions: Any = None
-
-    _node_ids: Any = None
-
-    @property
-    def positions(self):
-        if self._positions is None:
-            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return self._positions
-
-    _ranges: Any = None
-
-    def line_ranges(self) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
-        """(lines of the top-level statements that run on import, lines of each function by id).
-
-        From Python's own parser (many times cheaper than LibCST positions), its functions
-        matched to LibCST's in document order; positions only where the two disagree.
-        """
-        if self._ranges is None:
-            self._ranges = _line_ranges(self)
-        return self._ranges
-
-    def holds(self, node) -> bool:
-        """Whether `node` is in this module (a walk several times cheaper than positions)."""
-        if self._positions is not None:
-            return node in self._positions
-        if self._node_ids is None:
-            ids: set[int] = set()
-            stack: list = [self.module]
-            while stack:
-                current = stack.pop()
-                ids.add(id(current))
-                for name in current.__dataclass_fields__:
-                    value = getattr(current, name)
-                    if isinstance(value, cst.CSTNode):
-                        stack.append(value)
-                    elif isinstance(value, (list, tuple)):
-                        stack.extend(v for v in value if isinstance(v, cst.CSTNode))
-            self._node_ids = ids
-        return id(node) in self._node_ids
 
 
 @dataclass
@@ -156,7 +106,7 @@ class Project:
         result = None
         try:
             from tllint.hostile import nesting_problem
-            from tllint.runner import read_source
+            from tllint.reading import read_source
 
             source = read_source(path)
             if nesting_problem(source) is None:  # the native parser would crash on it
@@ -453,7 +403,7 @@ class Project:
             if id(finding) not in self._foreign_ids:
                 if finding.code == "TL001" and (finding.path, finding.line) in self._used_noqa:
                     continue
-                if finding.code not in TOOL_CODES and finding.cell is None:
+                if finding.code not in TOOL_CODE_SET and finding.cell is None:
                     ranges = covered.get(finding.path, ())
                     if any(by != finding.path and start <= finding.line <= end for by, start, end in ranges):
                         continue
@@ -475,146 +425,12 @@ class Project:
 
 
 # ---------------------------------------------------------------------- helpers
-class ForeignLine(int):
-    """A line number in another file: compares and computes as an int, prints `12 in data.py`."""
-
-    file: str = ""
-
-    def __str__(self) -> str:
-        return f"{int(self)} in {self.file}"
-
-    def __format__(self, spec: str) -> str:
-        return str(self) if not spec else format(int(self), spec)
-
-
-def foreign_line(found) -> int:
-    if found is None or found[1] is None:
-        return 0
-    line = ForeignLine(found[1].start.line)
-    line.file = os.path.basename(found[0])
-    return line
-
-
-def _line_ranges(parsed: ParsedModule) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
-    import ast
-
-    functions = list(_functions_in_order(parsed.module.body))
-    try:
-        tree = ast.parse(parsed.source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    if tree is not None:
-        defs = list(_ast_functions_in_order(tree.body))
-        if [f.name.value for f in functions] == [d.name for d in defs]:
-            top = [
-                (stmt.lineno, stmt.end_lineno or stmt.lineno)
-                for stmt in tree.body
-                if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not _ast_main_if(stmt)
-            ]
-            spans = {
-                id(func): (min([d.lineno] + [x.lineno for x in d.decorator_list]), d.end_lineno or d.lineno)
-                for func, d in zip(functions, defs)
-            }
-            return top, spans
-    positions = parsed.positions
-    top = []
-    for stmt in parsed.module.body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or _is_main_if(stmt):
-            continue
-        pos = positions.get(stmt)
-        if pos is not None:
-            top.append((pos.start.line, pos.end.line))
-    spans = {}
-    for func in functions:
-        pos = positions.get(func)
-        if pos is not None:
-            spans[id(func)] = (pos.start.line, pos.end.line)
-    return top, spans
-
-
-def _functions_in_order(body):
-    """Every `def` of a LibCST statement list, in document order (pre-order)."""
-    for stmt in body:
-        if isinstance(stmt, cst.FunctionDef):
-            yield stmt
-        for block in _cst_blocks(stmt):
-            yield from _functions_in_order(block)
-
-
-def _cst_blocks(stmt):
-    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While)):
-        yield _body(stmt.body)
-        orelse = getattr(stmt, "orelse", None)
-        if orelse is not None:
-            yield _body(orelse.body)
-    elif isinstance(stmt, cst.If):
-        yield _body(stmt.body)
-        if isinstance(stmt.orelse, cst.If):
-            yield [stmt.orelse]
-        elif stmt.orelse is not None:
-            yield _body(stmt.orelse.body)
-    elif isinstance(stmt, (cst.Try, cst.TryStar)):
-        yield _body(stmt.body)
-        for handler in stmt.handlers:
-            yield _body(handler.body)
-        if stmt.orelse is not None:
-            yield _body(stmt.orelse.body)
-        if stmt.finalbody is not None:
-            yield _body(stmt.finalbody.body)
-    elif isinstance(stmt, cst.Match):
-        for case in stmt.cases:
-            yield _body(case.body)
-
-
-def _body(block) -> list:
-    return list(block.body) if isinstance(block, cst.IndentedBlock) else []
-
-
-def _ast_functions_in_order(body):
-    import ast
-
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield stmt
-        blocks = []
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            blocks = [stmt.body]
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            blocks = [stmt.body]
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.If)):
-            blocks = [stmt.body, stmt.orelse]
-        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            blocks = [stmt.body] + [h.body for h in stmt.handlers] + [stmt.orelse, stmt.finalbody]
-        elif isinstance(stmt, getattr(ast, "Match", ())):
-            blocks = [case.body for case in stmt.cases]
-        for block in blocks:
-            yield from _ast_functions_in_order(block)
-
-
-def _ast_main_if(stmt) -> bool:
-    import ast
-
-    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
-        return False
-    test = stmt.test
-    return (
-        isinstance(test.left, ast.Name) and test.left.id == "__name__" and len(test.comparators) == 1
-        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == "__main__"
-    )
-
-
 def _looks_like_namespace(folder: Path) -> bool:
     """A folder without __init__.py counts as a package only if it holds Python files."""
     try:
         return any(child.suffix == ".py" or (child / "__init__.py").is_file() for child in folder.iterdir())
     except OSError:
         return False
-
-
-def _is_main_if(stmt) -> bool:
-    from tllint.engine.interpreter import _is_main_guard
-
-    return isinstance(stmt, cst.If) and _is_main_guard(stmt.test)
 
 
 def _root_interpreter(interp):
@@ -634,7 +450,7 @@ def _run_module_body(mod, caller) -> None:
     mod.steps = caller.steps
     try:
         for stmt in mod.module.body:
-            if _is_main_if(stmt):
+            if (isinstance(stmt, cst.If) and is_main_guard(stmt.test)):
                 continue
             try:
                 mod.exec_stmt(stmt)

@@ -6,7 +6,7 @@ most of the text is definitions that no rule can look at. Before LibCST sees a f
 than MIN_LINES lines, `ast` (fast, C) finds its top-level statements, and a top-level `def` or
 `class` is replaced by blank lines unless
 
-- its text holds one of the names every rule needs (analysis.might_have_findings: a compile or
+- its text holds one of the names every rule needs (prefilter.might_have_findings: a compile or
   training step, `trainable`, a backbone name ...), or
 - it is linked by name to kept code: kept code uses the name it defines (a call from the main
   block, from a kept function ...), or it uses the name of a kept definition (a caller of a
@@ -25,12 +25,10 @@ import ast
 import re
 import warnings
 
+from tllint.prefilter import FINDING_HINT_TEXT
+
 MIN_LINES = 400
-# Same names as analysis._FINDING_HINT, on text.
-_HINT = re.compile(
-    r"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict)\s*\(|trainable|applications|\bhub\b"
-    r"|keras_hub|keras_cv|keras_nlp|from_preset|GradientTape|apply_gradients|noqa\s*:\s*TL|tllint"
-)
+_HINT = re.compile(FINDING_HINT_TEXT)
 
 
 def slice_source(source: str) -> str:

@@ -1,7 +1,8 @@
 """Confirm mode (`tllint --confirm`): run each script briefly in a sandboxed child process and mark
 every static finding confirmed / refuted / inconclusive with what was observed.
 
-The parent side (this package minus `_child.py`) never imports TensorFlow or Keras.
+The parent side (this package minus `_child/`, which only the child process runs) never imports
+TensorFlow or Keras.
 
 Public API (wired into the CLI by `tllint.cli`):
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tllint.finding import Finding
+from tllint.formats import format_confirmation  # documented as tllint.confirm.format_confirmation
 
 INSTALL_HINT = 'confirm mode needs TensorFlow and Keras: pip install "tllint[confirm]"'
 DEFAULT_TIMEOUT = 300.0
@@ -100,17 +102,6 @@ def confirm_available() -> str | None:
         except (ImportError, ValueError):
             return INSTALL_HINT
     return None
-
-
-def format_confirmation(finding: Finding) -> str:
-    """`confirmed: pixels entering ...` (empty when confirm mode did not run)."""
-    conf = finding.confirmation
-    if not conf:
-        return ""
-    status = conf.get("status", "inconclusive")
-    evidence = conf.get("evidence") or ""
-    prefix = "confirmed at run time" if finding.source == "confirm" else status
-    return f"{prefix}: {evidence}" if evidence else prefix
 
 
 _KERAS2 = re.compile(r"\btf_keras\b|TF_USE_LEGACY_KERAS")

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHILD = Path(__file__).with_name("_child.py")
+# Started as a file, never imported: `_child/__main__.py` loads its folder under a private name.
+CHILD = Path(__file__).with_name("_child") / "__main__.py"
 
 
 @dataclass

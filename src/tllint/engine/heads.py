@@ -6,7 +6,6 @@ statically; rules say nothing on None.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,16 +18,17 @@ from tllint.engine.values import (
     Data,
     Labels,
     LayerV,
+    LossV,
     Model,
     Ref,
-    Seq,
     Tensor,
     Value,
     const_value,
 )
+from tllint.knowledge.losses import LOSS_TEXT, loss_kind
 
-# Range-neutral layers that change the static shape of what passes through them.
-SHAPE_CHANGING = {"Resizing", "CenterCrop", "RandomCrop", "Reshape", "Cropping2D", "ZeroPadding2D"}
+__all__ = ["LOSS_TEXT", "LossV", "Head", "LabelInfo", "ShapeSource", "activation_of", "final_head", "input_shapes",
+           "labels_of", "loss_node", "resolve_loss", "single_output", "backbone_outputs"]
 
 
 def _arg(layer: LayerV, name: str, pos: int | None, default: Value = UNKNOWN) -> Value:
@@ -44,82 +44,17 @@ def _int(v: Value) -> int | None:
     return x if isinstance(x, int) and not isinstance(x, bool) else None
 
 
-def reshaped(layer: LayerV, x: Tensor) -> Tensor:
-    """The tensor after a shape-changing, range-neutral layer (Resizing, CenterCrop, Reshape...)."""
-    short = layer.short
-    channels = x.shape[-1] if x.shape else None
-    if short in ("Resizing", "CenterCrop", "RandomCrop"):
-        h, w = _int(_arg(layer, "height", 0)), _int(_arg(layer, "width", 1))
-        shape = (h, w, channels) if h is not None and w is not None else None
-        return dataclasses.replace(x, shape=shape)
-    if short == "Reshape":
-        target = _arg(layer, "target_shape", 0)
-        if isinstance(target, Seq):
-            dims = tuple(_int(i) for i in target.items)
-            return dataclasses.replace(x, rank=len(dims) + 1, shape=dims)
-        return dataclasses.replace(x, rank=None, shape=None)
-    return dataclasses.replace(x, shape=None)
-
-
 # ---------------------------------------------------------------------------------------- losses
-@dataclass(eq=False)
-class LossV(Value):
-    """A Keras loss: kind is categorical | sparse | binary | other."""
-
-    kind: str
-    name: str
-    from_logits: bool | None = False  # None: not known statically
-    node: cst.CSTNode | None = None
-
-
-_LOSS_NAMES = {
-    "categorical_crossentropy": "categorical",
-    "categoricalcrossentropy": "categorical",
-    "categorical_focal_crossentropy": "categorical",
-    "categoricalfocalcrossentropy": "categorical",
-    "sparse_categorical_crossentropy": "sparse",
-    "sparsecategoricalcrossentropy": "sparse",
-    "binary_crossentropy": "binary",
-    "binarycrossentropy": "binary",
-    "bce": "binary",
-    "binary_focal_crossentropy": "binary",
-    "binaryfocalcrossentropy": "binary",
-}
-
-# The class, function and string spellings users write, for messages.
-LOSS_TEXT = {
-    "categorical": "categorical_crossentropy",
-    "sparse": "sparse_categorical_crossentropy",
-    "binary": "binary_crossentropy",
-}
-
-
-def _loss_kind(name: str) -> str:
-    return _LOSS_NAMES.get(name.lower(), "other")
-
-
-def make_loss(name: str, args, kwargs, node) -> Value:
-    """`keras.losses.SparseCategoricalCrossentropy(from_logits=True)` and friends."""
-    last = name.rsplit(".", 1)[-1]
-    if last in ("get", "deserialize", "Loss", "Reduction", "serialize") or not last[:1].isupper():
-        # A loss function called on tensors (inside a custom loss) or a registry helper.
-        return UNKNOWN
-    kind = _loss_kind(last)
-    fl = kwargs.get("from_logits", args[0] if args else Const(False))
-    flag = const_value(fl) if isinstance(fl, Const) and isinstance(fl.value, bool) else None
-    return LossV(kind, last, flag, node)
-
-
 def resolve_loss(value: Value) -> LossV | None:
     """The loss passed to compile, or None when it is not statically known (dicts, custom functions)."""
     if isinstance(value, LossV):
         return value if value.kind != "other" else None
     if isinstance(value, Const) and isinstance(value.value, str):
-        kind = _loss_kind(value.value)
+        kind = loss_kind(value.value)
         return LossV(kind, value.value, False) if kind != "other" else None
     if isinstance(value, Ref) and value.name.startswith("keras.losses."):
         last = value.name.rsplit(".", 1)[-1]
-        kind = _loss_kind(last)
+        kind = loss_kind(last)
         if kind == "other":
             return None
         # A class passed uncalled is instantiated by Keras with defaults; a function uses from_logits=False.
@@ -319,37 +254,3 @@ def input_shapes(script, backbone: Backbone) -> list[ShapeSource]:
 
 def _dim(d: Any) -> int | None:
     return d if isinstance(d, int) and not isinstance(d, bool) else None
-
-
-# TF / NumPy calls that keep the static shape of what they are given (the others in
-# calls.RANGE_NEUTRAL_TF resize, crop, reshape or stack it).
-_SHAPE_KEEPING_TF = {
-    "tensorflow.cast", "tensorflow.identity", "tensorflow.ensure_shape", "tensorflow.convert_to_tensor",
-    "tensorflow.image.random_flip_left_right", "tensorflow.image.random_flip_up_down",
-    "tensorflow.image.flip_left_right", "tensorflow.image.random_brightness", "keras.ops.cast",
-    "keras.ops.convert_to_tensor", "numpy.float32", "numpy.copy", "numpy.asarray", "numpy.array",
-}
-
-
-def after_tf_op(name: str, value: Value) -> Value:
-    """The result of a range-neutral TF call: same pixels, shape unknown unless the op keeps it."""
-    if isinstance(value, Tensor) and value.shape is not None and name not in _SHAPE_KEEPING_TF:
-        return dataclasses.replace(value, shape=None)
-    return value
-
-
-def unknown_shape(value: Value) -> Value:
-    """A tensor through an opaque transformation (a Lambda we cannot follow): rank and shape unknown."""
-    if isinstance(value, Tensor):
-        return dataclasses.replace(value, rank=None, shape=None)
-    return value
-
-
-_SHAPE_SETTING = {"keras.Input", "keras.layers.Input", "keras.layers.InputLayer"}
-
-
-def after_call(name: str, value: Value) -> Value:
-    """A known call's result: only `Input` and shape-keeping ops vouch for a static shape."""
-    if name in _SHAPE_SETTING:
-        return value
-    return after_tf_op(name, value)

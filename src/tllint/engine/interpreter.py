@@ -10,33 +10,19 @@ Anything not understood evaluates to UNKNOWN.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from tllint.engine import calls
+from tllint.engine import calls, operators
+from tllint.engine.api.keras_hub import HEADS as KERAS_HUB_HEADS
 from tllint.engine.imports import ImportTable, build_import_table, canonicalize
 from tllint.engine.timeline import Event
-from tllint.engine.values import (
-    UNKNOWN,
-    Backbone,
-    BoundMethod,
-    ClassV,
-    Const,
-    Data,
-    DictV,
-    Func,
-    Instance,
-    LayerElem,
-    LayerSet,
-    LayerV,
-    LocalModule,
-    Model,
-    Ref,
-    Seq,
-    Tensor,
-    Value,
-)
+from tllint.engine.values import UNKNOWN, Backbone, ClassV, Const, Data, DictV, Func, LayerV, Model, Seq, Tensor, Value
+from tllint.parse import is_main_guard
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tllint.engine.project_modules import ProjectModules
 
 MAX_CALL_DEPTH = 12
 MAX_STEPS = 200_000  # evaluation budget per file, against pathological inputs
@@ -58,7 +44,8 @@ class Frame:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, path: str, project: Any = None, module_name: str | None = None) -> None:
+    def __init__(self, module: cst.Module, path: str, project: "ProjectModules | None" = None,
+                 module_name: str | None = None) -> None:
         self.module = module
         self.path = path
         self.project = project
@@ -87,7 +74,7 @@ class Interpreter:
             canon = canonicalize(dotted)
             if canon.flavour:
                 self.flavours.add(canon.flavour)
-            elif dotted.split(".")[0] in ("keras_hub", "keras_nlp", "keras_cv"):
+            elif dotted.split(".")[0] in KERAS_HUB_HEADS:
                 self.flavours.add("keras_hub")
 
     # ------------------------------------------------------------------ running
@@ -146,7 +133,7 @@ class Interpreter:
             for item in stmt.items:
                 value = self.eval(item.item)
                 if item.asname is not None:
-                    self.assign(item.asname.name, calls.context_value(self, value))
+                    self.assign(item.asname.name, value)
             self.exec_block(stmt.body.body)
         elif isinstance(stmt, cst.Try):
             self.exec_try(stmt)
@@ -172,7 +159,7 @@ class Interpreter:
             current = self.eval(small.target)
             rhs = self.eval(small.value)
             op = type(small.operator).__name__.replace("Assign", "")
-            self.assign(small.target, calls.binary(self, op, current, rhs, small), small.value)
+            self.assign(small.target, operators.binary(self, op, current, rhs, small), small.value)
         elif isinstance(small, cst.Return):
             value = self.eval(small.value) if small.value is not None else Const(None)
             self.frames[-1].returns.append(value)
@@ -190,7 +177,7 @@ class Interpreter:
 
     def exec_if(self, node: cst.If) -> None:
         test = node.test
-        if _is_main_guard(test):
+        if is_main_guard(test):
             self.exec_block(node.body.body)
             return
         if_id = next(self._if_ids)
@@ -372,7 +359,7 @@ class Interpreter:
         if isinstance(node, cst.BinaryOperation):
             left = self.eval(node.left)
             right = self.eval(node.right)
-            return calls.binary(self, type(node.operator).__name__, left, right, node)
+            return operators.binary(self, type(node.operator).__name__, left, right, node)
         if isinstance(node, cst.UnaryOperation):
             operand = self.eval(node.expression)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, Const) and isinstance(operand.value, (int, float)):
@@ -395,7 +382,7 @@ class Interpreter:
                     items.append(self.eval(element.value))
             return Seq(items, "tuple" if isinstance(node, cst.Tuple) else "list")
         if isinstance(node, cst.Dict):
-            out: dict[Any, Value] = {}
+            out: dict = {}
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
                     key = self.eval(element.key)
@@ -422,7 +409,7 @@ class Interpreter:
                 return Const(left.value or right.value)
             return UNKNOWN
         if isinstance(node, cst.Comparison):
-            return calls.compare(self, node)
+            return operators.compare(self, node)
         if isinstance(node, cst.NamedExpr):
             value = self.eval(node.value)
             self.assign(node.target, value)
@@ -456,6 +443,15 @@ class Interpreter:
         func = self.eval(node.func)
         args, kwargs = self.eval_args(node)
         return calls.call(self, func, args, kwargs, node)
+
+    # ------------------------------------------------------------------ library handlers call back here
+    def call_value(self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.CSTNode) -> Value:
+        """Call any value (a user function, a layer, a model, a library name) as the script would."""
+        return calls.call(self, func, args, kwargs, node)
+
+    def call_method(self, obj: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.CSTNode) -> Value:
+        """`obj.name(*args, **kwargs)`."""
+        return calls.call_method(self, obj, name, args, kwargs, node)
 
     # ------------------------------------------------------------------ functions
     def call_function(self, func: Func, args: list[Value], kwargs: dict[str, Value], node: cst.CSTNode) -> Value:
@@ -528,17 +524,6 @@ class Interpreter:
             (self.events, self.feeds, self.backbones, self.models, self.datas, self.layers, self.applications, self.cond, self.iteration) = saved
 
 
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    return (
-        isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
-        and test.left.value == "__name__"
-        and len(test.comparisons) == 1
-        and isinstance(test.comparisons[0].comparator, cst.SimpleString)
-        and "__main__" in test.comparisons[0].comparator.value
-    )
-
-
 def _join_envs(before: dict, then_env: dict, else_env: dict) -> dict:
     out: dict[str, Value] = {}
     for name in set(then_env) | set(else_env):
@@ -555,4 +540,4 @@ def _join_envs(before: dict, then_env: dict, else_env: dict) -> dict:
     return out
 
 
-__all__ = ["Interpreter", "Budget", "Value", "Ref", "LocalModule", "Instance", "LayerElem", "LayerSet", "BoundMethod"]
+__all__ = ["Interpreter", "Budget", "Frame", "MAX_CALL_DEPTH", "MAX_STEPS"]

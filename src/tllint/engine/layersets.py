@@ -253,7 +253,7 @@ _FLIP = {"LessThan": "GreaterThan", "LessThanEqual": "GreaterThanEqual", "Greate
 def index_narrowing(interp, test):
     """`if i < N:` inside `for i, layer in enumerate(base.layers)` narrows `layer` to a slice.
 
-    Returns (loop variable name, then value, else value) like calls.narrowing, or None.
+    Returns (loop variable name, then value, else value) like every registered narrower, or None.
     """
     import libcst as cst
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tllint.engine.timeline import CompileEvent, LearningRateEvent, compatible
-from tllint.engine.values import Optimizer, Value
+from tllint.engine.values import ModelOptimizer, Optimizer, Value
 
 
 @dataclass
@@ -30,8 +30,6 @@ class Rate:
 
 def optimizer_of(script, compile_ev: CompileEvent, depth: int = 0) -> Optimizer | None:
     """The Optimizer value a compile uses (`model.optimizer` resolves to the previous compile's)."""
-    from tllint.engine.calls import ModelOptimizer
-
     opt: Value = compile_ev.optimizer
     if isinstance(opt, Optimizer):
         return opt

@@ -51,7 +51,7 @@ class Encoding:
     source: Source
     steps: tuple[Step, ...] = ()
     # Element dtype as far as known: "uint8" (decoded images), "float" (after a cast or any
-    # arithmetic), None (unknown). Matters for tf.image.convert_image_dtype (engine/data_sources.py).
+    # arithmetic), None (unknown). Matters for tf.image.convert_image_dtype (engine/api/tfimage.py).
     dtype: str | None = field(default=None, compare=False, hash=False)
 
     def then(self, step: Step) -> "Encoding":

@@ -12,6 +12,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from tllint.engine.imports import snippet
 from tllint.engine.interpreter import Budget, Interpreter
 from tllint.engine.pixels import RAW_ASSUMED, Encoding, Verdict, describe
+from tllint.engine.project_modules import ProjectModules, foreign_line
 from tllint.engine.timeline import (
     CompileEvent,
     Event,
@@ -40,7 +41,8 @@ class Arrival:
 
 
 class ScriptModel:
-    def __init__(self, module: cst.Module, source: str, path: str, settings: Settings, project=None, module_name=None) -> None:
+    def __init__(self, module: cst.Module, source: str, path: str, settings: Settings,
+                 project: ProjectModules | None = None, module_name: str | None = None) -> None:
         self.module = module
         self.source = source
         self.path = path
@@ -188,7 +190,7 @@ class ScriptModel:
     # ------------------------------------------------------------------ positions
     @cached_property
     def _positions(self):
-        if self.interp.project is not None:  # shared with the module's importers (tllint.project)
+        if self.interp.project is not None:  # shared with the module's importers (the project)
             shared = self.interp.project.positions_of(self.module)
             if shared is not None:
                 return shared
@@ -203,7 +205,7 @@ class ScriptModel:
         return pos
 
     def origin(self, node: cst.CSTNode) -> tuple[str, CodeRange | None, str] | None:
-        """(path, position, source) of a node: this file's, or an imported module's (tllint.project)."""
+        """(path, position, source) of a node: this file's, or an imported module's (the project)."""
         pos = self._positions.get(node)
         if pos is not None:
             return self.path, pos, self.source
@@ -217,8 +219,6 @@ class ScriptModel:
         pos = self._positions.get(node)
         if pos is None and self.interp.project is not None:
             # A statement of an imported module: an int that prints as `12 in data.py`.
-            from tllint.project import foreign_line
-
             return foreign_line(self.origin(node))
         return pos.start.line if pos else 0
 
@@ -246,7 +246,7 @@ class ScriptModel:
             code=rule_cls.code,
             name=rule_cls.name,
             severity=report.severity or rule_cls.severity,
-            # Reported in an imported module: bare `line N` of this file names it (tllint.project).
+            # Reported in an imported module: bare `line N` of this file names it (the project).
             message=report.message if path == self.path else self.interp.project.qualify_lines(report.message, self.path),
             path=path,
             line=line,
@@ -259,5 +259,6 @@ class ScriptModel:
         )
 
 
-def build_script_model(module: cst.Module, source: str, path: str, settings: Settings, project=None) -> ScriptModel:
+def build_script_model(module: cst.Module, source: str, path: str, settings: Settings,
+                       project: ProjectModules | None = None) -> ScriptModel:
     return ScriptModel(module, source, path, settings, project=project)

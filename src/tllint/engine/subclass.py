@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tllint.engine.imports import canonicalize, dotted_name
-from tllint.engine.values import Backbone, Const, LayerV, Model, Value
+from tllint.engine.values import Backbone, Const, LayerV, Model, Value, find_method
 
 
 @dataclass
@@ -46,12 +46,10 @@ class _Collector(cst.CSTVisitor):
 
 
 def call_method(model: Model):
-    from tllint.engine.calls import _find_method
-
     cls = model.__dict__.get("class")
     if cls is None:
         return None
-    return _find_method(cls, "call")
+    return find_method(cls, "call")
 
 
 def call_sites(script, model: Model) -> list[CallSite]:

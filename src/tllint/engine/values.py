@@ -3,13 +3,14 @@ never produces a finding."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
-from tllint.engine.pixels import Encoding
+from tllint.engine.pixels import Encoding, Step
 
 _ids = itertools.count(1)
 
@@ -51,7 +52,7 @@ class Const(Value):
 
 @dataclass(eq=False)
 class Ref(Value):
-    """A name from a library: `keras.applications.MobileNetV2`, `tensorflow.image.resize`."""
+    """A name from a library: `keras.applications.MobileNetV2`, `numpy.asarray`."""
 
     name: str
     flavour: str | None = None
@@ -298,9 +299,104 @@ class BoundMethod(Value):
     name: str
 
 
+@dataclass(eq=False)
+class LossV(Value):
+    """A Keras loss: kind is categorical | sparse | binary | other."""
+
+    kind: str
+    name: str
+    from_logits: bool | None = False  # None: not known statically
+    node: cst.CSTNode | None = None
+
+
+class TrainableVars(Value):
+    """`model.trainable_weights`: custom training loops name the model they train through it."""
+
+    def __init__(self, owner: Value) -> None:
+        self.owner = owner
+
+
+class ModelOptimizer(Value):
+    """`model.optimizer`: whichever optimizer the model's last compile gave it."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+
+class LearningRateRef(Value):
+    """`opt.learning_rate` / `model.optimizer.learning_rate`, the target of a rate change."""
+
+    def __init__(self, model: Model | None, optimizer: Optimizer | None) -> None:
+        self.model = model
+        self.optimizer = optimizer
+
+
+class EnumerateOf(Value):
+    """`enumerate(x)`: a loop over it may still be a loop over a layer collection."""
+
+    def __init__(self, inner: Value) -> None:
+        self.inner = inner
+
+
+class BuiltinRef(Value):
+    """A Python builtin the engine models (`len`, `zip`...), with its handler."""
+
+    def __init__(self, name: str, fn: Callable) -> None:
+        self.name = name
+        self.fn = fn
+
+
 def const_value(v: Value) -> Any:
     return v.value if isinstance(v, Const) else None
 
 
 def is_number(v: Value) -> bool:
     return isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
+
+
+def find_method(cls: ClassV, name: str) -> Func | None:
+    """A method of a user class or of one of its user base classes."""
+    if name in cls.methods:
+        return cls.methods[name]
+    for base in cls.bases:
+        if isinstance(base, ClassV):
+            found = find_method(base, name)
+            if found is not None:
+                return found
+    return None
+
+
+# ---------------------------------------------------------------------- pixels through values
+def with_step(value: Value, step: Step) -> Value:
+    """Pixels after one more transform (arithmetic, a layer, a preprocess function)."""
+    if isinstance(value, Tensor):
+        return Tensor(value.encoding.then(step), value.origin, value.rank, value.backbone, value.layers, shape=value.shape)
+    if isinstance(value, Data):
+        return Data(value.encoding.then(step), value.labels, value.node, value.what, value.batched, value.paired)
+    return value
+
+
+def retype(value: Value, dtype: str | None) -> Value:
+    """The same pixels with another element dtype (a cast, `astype`, `img_to_array`)."""
+    if isinstance(value, Tensor):
+        return Tensor(value.encoding.with_dtype(dtype), value.origin, value.rank, value.backbone, value.layers,
+                      shape=value.shape)
+    if isinstance(value, Data):
+        out = Data(value.encoding.with_dtype(dtype), value.labels, value.node, value.what, value.batched, value.paired)
+        out.__dict__.update({k: v for k, v in value.__dict__.items() if k not in out.__dict__})
+        return out
+    return value
+
+
+def drop_shape(value: Value) -> Value:
+    """A tensor whose static shape a call does not vouch for: same pixels, shape unknown."""
+    if isinstance(value, Tensor) and value.shape is not None:
+        return dataclasses.replace(value, shape=None)
+    return value
+
+
+def unknown_shape(value: Value) -> Value:
+    """A tensor through an opaque transformation (a Lambda we cannot follow): rank and shape unknown."""
+    if isinstance(value, Tensor):
+        return dataclasses.replace(value, rank=None, shape=None)
+    return value

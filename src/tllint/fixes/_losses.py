@@ -6,13 +6,12 @@ import libcst as cst
 
 from tllint.engine.imports import dotted_name
 from tllint.fixes._cst import Change, keyword_arg
+from tllint.knowledge.losses import LOSS_CLASSES, LOSS_TEXT
 
-STRINGS = {"categorical": "categorical_crossentropy", "sparse": "sparse_categorical_crossentropy",
-           "binary": "binary_crossentropy"}
-CLASSES = {"categorical": "CategoricalCrossentropy", "sparse": "SparseCategoricalCrossentropy",
-           "binary": "BinaryCrossentropy"}
-FUNCTIONS = {"categorical": "categorical_crossentropy", "sparse": "sparse_categorical_crossentropy",
-             "binary": "binary_crossentropy"}
+# String and function spellings are the same names (`"categorical_crossentropy"`,
+# `keras.losses.categorical_crossentropy`); only the exact spellings are rewritten.
+STRINGS = FUNCTIONS = LOSS_TEXT
+CLASSES = LOSS_CLASSES
 _KIND_OF = {**{v: k for k, v in STRINGS.items()}, **{v: k for k, v in CLASSES.items()}, "bce": "binary"}
 
 

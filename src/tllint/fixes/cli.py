@@ -14,7 +14,17 @@ from pathlib import Path
 
 from tllint.fixes.apply import ChangedOnDisk, TextFix, digest, fix_text, source_encoding, unified_diff, write_atomic
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from tllint.cli_common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    UsageError,
+    apply_baseline,
+    discover_arguments,
+    performance_options,
+    plural,
+    summary,
+    write_report,
+)
 
 
 @dataclass
@@ -25,22 +35,19 @@ class Outcome:
     written: bool = False
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def fix_summary(fixed: int, remaining, unsafe: bool, *, would: bool = False) -> str:
     hidden = 0 if unsafe else sum(1 for f in remaining if f.fix is not None and f.fix.applicability == "unsafe")
     verb = "Would fix" if would else "Fixed"
-    text = f"{verb} {_plural(fixed, 'finding')}, {len(remaining)} remaining"
+    text = f"{verb} {plural(fixed, 'finding')}, {len(remaining)} remaining"
     if hidden:
         text += f" ({hidden} fixable with --unsafe-fixes)"
     return text + "."
 
 
 def fix_command(args, settings, paths: list[str]) -> int:
-    from tllint.cli import UsageError, apply_baseline, discover_arguments, summary, write_report
-    from tllint.runner import Linter, RunResult, Unreadable, decode_source, lint_paths
+    from tllint.linter import Linter, RunResult
+    from tllint.reading import Unreadable, decode_source
+    from tllint.runner import lint_paths
 
     if args.write_baseline:
         raise UsageError("--write-baseline cannot be combined with --fix or --diff")
@@ -74,7 +81,7 @@ def fix_command(args, settings, paths: list[str]) -> int:
     if isinstance(targets, int):
         return targets
 
-    from tllint.runner import new_project
+    from tllint.linter import new_project
 
     # Local imports are followed as in a plain run (tllint.project); fixes only edit the file itself.
     linter = Linter(settings, project=new_project(settings, targets))
@@ -93,13 +100,11 @@ def fix_command(args, settings, paths: list[str]) -> int:
         pending.append(outcome)
     sys.stdout.flush()
 
-    import tllint.cli as main_cli
-
-    options = main_cli.performance_options(args) if hasattr(main_cli, "performance_options") else None
+    options = performance_options(args)
     result: RunResult = lint_paths(targets, settings, options=options) if options is not None else lint_paths(targets, settings)
     findings = result.findings
     if args.diff:
-        text = f"Would fix {_plural(total_fixed, 'finding')}"
+        text = f"Would fix {plural(total_fixed, 'finding')}"
         more = 0 if unsafe else sum(1 for f in findings if f.fix is not None and f.fix.applicability == "unsafe")
         if more:
             text += f" ({more} more fixable with --unsafe-fixes)"
@@ -137,7 +142,7 @@ def fix_target(target, linter, *, unsafe: bool, write: bool) -> Outcome | None:
         if data.startswith(b"\xef\xbb\xbf"):
             new_bytes = b"\xef\xbb\xbf" + new_bytes
     else:
-        from tllint.runner import Unreadable, decode_source
+        from tllint.reading import Unreadable, decode_source
 
         try:
             text = decode_source(data)

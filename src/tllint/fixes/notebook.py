@@ -21,7 +21,7 @@ class NotebookFix:
 
 
 def fix_notebook_text(text: str, display: str, linter, *, unsafe: bool, path=None) -> NotebookFix | None:
-    from tllint.notebook import NotebookError, _combine, read_notebook
+    from tllint.notebook_cells import NotebookError, combine, read_notebook
 
     try:
         notebook = read_notebook(text)
@@ -31,7 +31,7 @@ def fix_notebook_text(text: str, display: str, linter, *, unsafe: bool, path=Non
     cells = notebook.cells
     if not cells:
         return None
-    combined = _combine(cells)
+    combined = combine(cells)
     if not parses(combined):
         return None  # a cell that does not parse: leave the notebook alone
     res = fix_text(combined, lambda t: linter.lint_text(t, display, path=path), unsafe=unsafe)

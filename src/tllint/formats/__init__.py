@@ -36,12 +36,21 @@ def location(finding: Finding) -> str:
     return f"{finding.path}:{cell}{finding.line}:{finding.column}"
 
 
+def format_confirmation(finding: Finding) -> str:
+    """`confirmed: pixels entering ...` (empty when confirm mode did not run)."""
+    conf = finding.confirmation
+    if not conf:
+        return ""
+    status = conf.get("status", "inconclusive")
+    evidence = conf.get("evidence") or ""
+    prefix = "confirmed at run time" if finding.source == "confirm" else status
+    return f"{prefix}: {evidence}" if evidence else prefix
+
+
 def message_with_confirmation(finding: Finding) -> str:
     """The message, plus what --confirm observed (`[confirmed: ...]`) once it ran."""
     if not finding.confirmation:
         return finding.message
-    from tllint.confirm import format_confirmation
-
     return f"{finding.message} [{format_confirmation(finding)}]"
 
 

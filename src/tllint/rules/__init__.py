@@ -7,58 +7,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
-if TYPE_CHECKING:  # pragma: no cover
-    import libcst as cst
+from tllint.rule_base import TOOL_CODES, Report, Rule, RuleInfo
 
-    from tllint.engine.script import ScriptModel
-    from tllint.finding import Fix
-
-
-@dataclass
-class Report:
-    """What a rule says: the node it points at and the message. The runner adds positions."""
-
-    node: "cst.CSTNode"
-    message: str
-    severity: str | None = None  # None: the rule's default
-    keras: str | None = None
-    fix: "Fix | None" = None
-    # Extra data for --confirm and --fix (backbone name, line numbers...).
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-class Rule:
-    code: ClassVar[str] = ""
-    name: ClassVar[str] = ""
-    severity: ClassVar[str] = "error"
-    summary: ClassVar[str] = ""
-    # Off unless selected explicitly (like ruff's RUF100).
-    default_enabled: ClassVar[bool] = True
-
-    def check(self, script: "ScriptModel") -> Iterable[Report]:  # pragma: no cover - interface
-        return ()
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    code: str
-    name: str
-    severity: str
-    summary: str
-    default_enabled: bool
-    cls: type | None = None
-
-
-# Codes the tool itself reports (not rule modules).
-TOOL_CODES = (
-    RuleInfo("TL000", "unreadable-source", "error", "A file cannot be read, decoded or parsed.", True),
-    RuleInfo("TL001", "unused-noqa", "info", "A `# noqa: TLxxx` comment that suppresses nothing.", False),
-    RuleInfo("TL999", "internal-error", "error", "The analysis of one file crashed; the run goes on.", True),
-)
+__all__ = ["TOOL_CODES", "Report", "Rule", "RuleInfo", "registry", "rule_classes"]
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ A string optimizer ('adam') is a new instance at every compile: fine.
 
 from __future__ import annotations
 
-from tllint.engine.calls import ModelOptimizer
+from tllint.engine.values import ModelOptimizer
 from tllint.engine.learning_rates import optimizer_of
 from tllint.engine.timeline import CompileEvent, TrainEvent, compatible
 from tllint.engine.values import Model

@@ -1,0 +1,273 @@
+"""keras.Model and keras.Sequential: building a graph from tensors or a list of layers, a model
+used as a layer, subclasses of keras.Model, and the model methods that make the timeline
+(compile, fit, predict, get_layer...)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tllint.engine import registry
+from tllint.engine.api.layers import PIXEL_LAYERS
+from tllint.engine.api.optimizers import compiled_optimizer
+from tllint.engine.api.support import kw
+from tllint.engine.pixels import relative
+from tllint.engine.registry import InterpreterApi
+from tllint.engine.timeline import CompileEvent, TrainEvent
+from tllint.engine.values import (
+    UNKNOWN,
+    Backbone,
+    BoundMethod,
+    ClassV,
+    Const,
+    Data,
+    DictV,
+    Feed,
+    Func,
+    History,
+    Instance,
+    LayerSet,
+    LayerV,
+    Model,
+    ModelOptimizer,
+    Ref,
+    Seq,
+    Tensor,
+    TrainableVars,
+    Value,
+    const_value,
+    find_method,
+)
+
+_MODEL_BASES = ("keras.Model", "keras.models.Model")
+
+
+# ---------------------------------------------------------------------- building models
+@registry.function("keras.Model", "keras.models.Model", "keras.Sequential", "keras.models.Sequential")
+def make_model(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    short = ref.name.rsplit(".", 1)[-1]
+    if short == "Sequential":
+        model = Model("sequential", node)
+        interp.models.append(model)
+        layers = kw(args, kwargs, "layers", 0, Seq([], "list"))
+        model.__dict__["_tensor"] = Tensor(relative(), interp.new_input_id(), rank=4)
+        model.input_ids = (model.__dict__["_tensor"].origin,)
+        if isinstance(layers, Seq):
+            # Each layer of the list is reported at its own element, not at `Sequential(`.
+            elems = [e.value for e in node.args[0].value.elements] if node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)) else []
+            for i, layer in enumerate(layers.items):
+                sequential_add(interp, model, layer, elems[i] if len(elems) == len(layers.items) else node)
+        else:
+            model.__dict__["_tensor"] = None
+        return model
+    inputs = kw(args, kwargs, "inputs", 0, UNKNOWN)
+    outputs = kw(args, kwargs, "outputs", 1, UNKNOWN)
+    model = Model("functional", node)
+    interp.models.append(model)
+    in_tensors = _tensors(inputs)
+    out_tensors = _tensors(outputs)
+    if not in_tensors or not out_tensors:
+        model.__dict__["unknown_graph"] = True
+        return model
+    model.input_ids = tuple(t.origin for t in in_tensors if t.origin is not None)
+    _attach_graph(interp, model)
+    model.output = out_tensors[0]
+    model.head = list(out_tensors[0].layers)
+    return model
+
+
+def _tensors(value: Value) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, Seq):
+        return [t for t in value.items if isinstance(t, Tensor)]
+    if isinstance(value, DictV):
+        return [t for t in value.items.values() if isinstance(t, Tensor)]
+    return []
+
+
+def _attach_graph(interp: InterpreterApi, model: Model) -> None:
+    ids = set(model.input_ids)
+    for feed in interp.feeds:
+        if feed.origin in ids and feed not in model.feeds:
+            model.feeds.append(feed)
+            if feed.backbone not in model.backbones:
+                model.backbones.append(feed.backbone)
+    for callee, x, _out in interp.applications:
+        if x.origin in ids:
+            if isinstance(callee, Model) and callee is not model and callee not in model.submodels:
+                model.submodels.append(callee)
+            if isinstance(callee, (LayerV, Backbone, Model)) and callee not in model.layers:
+                model.layers.append(callee)
+
+
+def sequential_add(interp: InterpreterApi, model: Model, layer: Value, node) -> None:
+    tensor = model.__dict__.get("_tensor")
+    if isinstance(layer, Tensor):
+        # `Sequential([Input(...), ...])`
+        model.__dict__["_tensor"] = Tensor(relative(), tensor.origin if tensor else interp.new_input_id(), rank=layer.rank, shape=layer.shape)
+        return
+    model.layers.append(layer)
+    if tensor is None:
+        return
+    if isinstance(layer, (Backbone, LayerV, Model)):
+        out = interp.call_value(layer, [tensor], {}, node)
+    else:
+        out = UNKNOWN
+    if isinstance(layer, Backbone):
+        if layer not in model.backbones:
+            model.backbones.append(layer)
+        model.feeds = [f for f in interp.feeds if f.origin in model.input_ids]
+    elif isinstance(layer, Model):
+        if layer not in model.submodels:
+            model.submodels.append(layer)
+        model.feeds = [f for f in interp.feeds if f.origin in model.input_ids]
+        for b in layer.backbones:
+            if b not in model.backbones:
+                model.backbones.append(b)
+    if isinstance(out, Tensor):
+        model.__dict__["_tensor"] = out
+        model.output = out
+        model.head = list(out.layers)
+    else:
+        model.__dict__["_tensor"] = None
+        model.__dict__["unknown_graph"] = True
+
+
+@registry.hook("call", Model)
+def _call_model(interp: InterpreterApi, model: Model, args, kwargs, node) -> Value:
+    return apply_model(interp, model, args[0] if args else UNKNOWN, kwargs, node)
+
+
+def apply_model(interp: InterpreterApi, model: Model, x: Value, kwargs, node) -> Value:
+    if not isinstance(x, Tensor):
+        return UNKNOWN
+    # A model used as a layer: its own feeds re-based onto this tensor.
+    for feed in list(model.feeds):
+        enc = feed.encoding.after(x.encoding) if feed.origin in model.input_ids else feed.encoding
+        interp.feeds.append(Feed(feed.backbone, enc, x.origin, node, feed.training, nested=True))
+    if not model.backbones and model.kind == "sequential" and model.layers:
+        out: Value = x
+        for layer in model.layers:
+            if isinstance(layer, LayerV):
+                out = interp.call_value(layer, [out], {}, node)
+            else:
+                out = UNKNOWN
+            if not isinstance(out, Tensor):
+                break
+        if isinstance(out, Tensor) and all(isinstance(layer, LayerV) and layer.short in PIXEL_LAYERS for layer in model.layers):
+            interp.applications.append((model, x, out))
+            return out
+    rank = model.output.rank if model.output is not None else None
+    out_t = Tensor(x.encoding, x.origin, rank, model.backbones[-1] if model.backbones else None, ())
+    interp.applications.append((model, x, out_t))
+    return out_t
+
+
+# ---------------------------------------------------------------------- subclasses of keras.Model
+@registry.hook("call", ClassV)
+def instantiate(interp: InterpreterApi, cls: ClassV, args, kwargs, node) -> Value:
+    """A user class called: its `__init__` runs on a new instance; a keras.Model subclass's
+    instance stands for a model (attrs["__model__"]) whose backbones are its attributes."""
+    inst = Instance(cls)
+    if _is_keras_model_class(cls):
+        model = Model("subclass", node)
+        model.__dict__["class"] = cls
+        inst.attrs["__model__"] = model
+        model.instance = inst
+        interp.models.append(model)
+    init = find_method(cls, "__init__")
+    if init is not None:
+        interp.call_function(Func(init.node, "__init__", bound_self=inst, module=init.module), args, kwargs, node)
+    model = inst.attrs.get("__model__")
+    if isinstance(model, Model):
+        for value in list(inst.attrs.values()):
+            if isinstance(value, Backbone) and value not in model.backbones:
+                model.backbones.append(value)
+            if isinstance(value, Model) and value is not model and value not in model.submodels:
+                model.submodels.append(value)
+            if isinstance(value, LayerV):
+                model.head.append(value)
+    return inst
+
+
+def _is_keras_model_class(cls: ClassV, depth: int = 0) -> bool:
+    for base in cls.bases:
+        if isinstance(base, Ref) and base.name in _MODEL_BASES:
+            return True
+        if isinstance(base, ClassV) and depth < 8 and _is_keras_model_class(base, depth + 1):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------- the model value
+@registry.hook("attribute", Model)
+def _attribute(interp: InterpreterApi, obj: Model, attr: str, node) -> Value:
+    if attr == "layers":
+        return LayerSet(obj, ("all",), (), node)
+    if attr in ("trainable_weights", "trainable_variables"):
+        return TrainableVars(obj)
+    if attr == "optimizer":
+        return ModelOptimizer(obj)
+    if attr == "input" or attr == "inputs":
+        return UNKNOWN
+    return BoundMethod(obj, attr)
+
+
+@registry.hook("attribute", History)
+def _history_attribute(interp: InterpreterApi, obj: History, attr: str, node) -> Value:
+    return BoundMethod(obj, attr)
+
+
+@registry.method(Model, "compile")
+def _compile(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    opt = kw(args, kwargs, "optimizer", 0, Const("rmsprop"))
+    if isinstance(opt, Const) and isinstance(opt.value, str):
+        opt = compiled_optimizer(opt.value, node, "optimizer" not in kwargs and not args)
+    loss = kw(args, kwargs, "loss", 1, UNKNOWN)
+    interp.add_event(CompileEvent(node, (), model=model, optimizer=opt, loss=loss, kwargs=dict(kwargs)))
+    model.__dict__["compiled"] = True
+    return Const(None)
+
+
+@registry.method(Model, "fit", "fit_generator", "train_on_batch")
+def _fit(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    data = kw(args, kwargs, "x", 0, UNKNOWN)
+    if isinstance(data, Tensor):
+        data = Data(data.encoding, None, node, "tensor")
+    interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs),
+                                y=kw(args, kwargs, "y", 1, None) if name != "fit_generator" else None))
+    return History(model)
+
+
+@registry.method(Model, "add")
+def _add(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    if args:
+        sequential_add(interp, model, args[0], node)
+    return Const(None)
+
+
+@registry.method(Model, "get_layer")
+def _get_layer(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    layer_name = const_value(kw(args, kwargs, "name", 0, UNKNOWN))
+    for layer in model.layers + list(model.backbones):
+        if isinstance(layer, Backbone) and layer_name is not None and isinstance(layer.kwargs.get("name"), Const) and layer.kwargs["name"].value == layer_name:
+            return layer
+    if isinstance(layer_name, str):
+        return LayerSet(model, ("name", layer_name), (), node)
+    return UNKNOWN
+
+
+@registry.method(Model, "predict", "evaluate", "__call__", "predict_on_batch", "test_on_batch")
+def _predict(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    x = kw(args, kwargs, "x", 0, UNKNOWN)
+    if isinstance(x, Tensor) and x.origin is not None:
+        return apply_model(interp, model, x, kwargs, node)
+    # Inference on data: what the model is fed outside training (ScriptModel.arrivals).
+    model.__dict__.setdefault("uses", []).append((name, x, node))
+    return UNKNOWN
+
+
+@registry.method(Model, "save", "save_weights", "export")
+def _save(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    model.__dict__.setdefault("uses", []).append((name, UNKNOWN, node))
+    return UNKNOWN

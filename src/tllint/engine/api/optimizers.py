@@ -1,0 +1,145 @@
+"""keras.optimizers: optimizer objects and their learning rates (defaults, schedules, the
+string spellings `compile` accepts), changes of the rate, and custom training loops
+(`optimizer.apply_gradients` over a model's trainable weights)."""
+
+from __future__ import annotations
+
+from tllint.engine import registry
+from tllint.engine.registry import InterpreterApi
+from tllint.engine.timeline import LearningRateEvent, TrainEvent
+from tllint.engine.values import (
+    UNKNOWN,
+    Backbone,
+    BoundMethod,
+    Instance,
+    LearningRateRef,
+    Model,
+    ModelOptimizer,
+    Optimizer,
+    Ref,
+    Seq,
+    TrainableVars,
+    Value,
+    const_value,
+    is_number,
+)
+
+DEFAULT_LR = {"Adam": 1e-3, "RMSprop": 1e-3, "SGD": 1e-2, "Adagrad": 1e-3, "Adadelta": 1e-3, "Adamax": 1e-3,
+              "Nadam": 1e-3, "AdamW": 1e-3, "Ftrl": 1e-3, "Lion": 1e-3, "Lamb": 1e-3, "Adafactor": 1e-3}
+OPTIMIZER_STRINGS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adagrad": "Adagrad", "adadelta": "Adadelta",
+                     "adamax": "Adamax", "nadam": "Nadam", "adamw": "AdamW", "ftrl": "Ftrl", "lion": "Lion"}
+_LR_NAMES = ("learning_rate", "lr")
+
+
+class Schedule(Value):
+    """A learning-rate schedule: the rate a step runs with starts at `initial`."""
+
+    def __init__(self, initial: float | None) -> None:
+        self.initial = initial
+
+
+@registry.prefix("keras.optimizers.")
+def make_optimizer(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    cls = ref.name.rsplit(".", 1)[-1]
+    if cls in ("Optimizer", "get", "deserialize", "serialize"):
+        return UNKNOWN
+    lr_v = kwargs.get("learning_rate", kwargs.get("lr", args[0] if args else None))
+    lr: float | None
+    default = False
+    if lr_v is None:
+        lr = DEFAULT_LR.get(cls)
+        default = True
+    elif is_number(lr_v):
+        lr = float(lr_v.value)
+    elif isinstance(lr_v, Schedule):
+        lr = lr_v.initial
+    else:
+        lr = None
+    lr_node = None
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in _LR_NAMES:
+            lr_node = arg
+    if lr_node is None and node.args and node.args[0].keyword is None:
+        lr_node = node.args[0]
+    return Optimizer(cls, node, lr, lr_node, default)
+
+
+@registry.prefix("keras.optimizers.schedules.")
+def _schedule(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    initial = kwargs.get("initial_learning_rate", args[0] if args else UNKNOWN)
+    return Schedule(const_value(initial) if is_number(initial) else None)
+
+
+def compiled_optimizer(text: str, node, compile_default: bool) -> Value:
+    """The optimizer `compile(optimizer="adam")` makes: the class's default rate."""
+    cls = OPTIMIZER_STRINGS.get(text.lower())
+    if not cls:
+        return UNKNOWN
+    opt = Optimizer(cls, node, DEFAULT_LR.get(cls), None, True)
+    opt.__dict__["from_string"] = True
+    opt.__dict__["compile_default"] = compile_default
+    return opt
+
+
+# ---------------------------------------------------------------------- learning-rate changes
+@registry.hook("attribute", ModelOptimizer)
+def _model_optimizer_attribute(interp: InterpreterApi, obj: ModelOptimizer, attr: str, node) -> Value:
+    if attr in _LR_NAMES:
+        return LearningRateRef(obj.model, None)
+    return BoundMethod(obj, attr)
+
+
+@registry.hook("attribute", Optimizer)
+def _optimizer_attribute(interp: InterpreterApi, obj: Optimizer, attr: str, node) -> Value:
+    if attr in _LR_NAMES:
+        return LearningRateRef(None, obj)
+    return BoundMethod(obj, attr)
+
+
+@registry.hook("attribute", LearningRateRef)
+def _rate_attribute(interp: InterpreterApi, obj: LearningRateRef, attr: str, node) -> Value:
+    return BoundMethod(obj, attr)
+
+
+@registry.setter("learning_rate", Optimizer, ModelOptimizer)
+@registry.setter("lr", Optimizer, ModelOptimizer)
+def _set_rate(interp: InterpreterApi, obj: Value, attr: str, value: Value, target, value_node) -> None:
+    lr = const_value(value)
+    interp.add_event(LearningRateEvent(target, (), model=getattr(obj, "model", None),
+                                       optimizer=obj if isinstance(obj, Optimizer) else None,
+                                       lr=lr if isinstance(lr, (int, float)) else None))
+
+
+@registry.method(LearningRateRef, "assign")
+def _assign(interp: InterpreterApi, obj: LearningRateRef, name: str, args, kwargs, node) -> Value:
+    lr = const_value(args[0]) if args else None
+    interp.add_event(LearningRateEvent(node, (), model=obj.model, optimizer=obj.optimizer,
+                                       lr=lr if isinstance(lr, (int, float)) else None))
+    return UNKNOWN
+
+
+@registry.function("keras.backend.set_value")
+def _set_value(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    if len(args) >= 2 and isinstance(args[0], LearningRateRef):
+        lr = const_value(args[1])
+        interp.add_event(LearningRateEvent(node, (), model=args[0].model, optimizer=args[0].optimizer,
+                                           lr=lr if isinstance(lr, (int, float)) else None))
+    return UNKNOWN
+
+
+# ---------------------------------------------------------------------- custom training loops
+@registry.method(Optimizer, "apply_gradients")
+@registry.method(ModelOptimizer, "apply_gradients")
+def _apply_gradients(interp: InterpreterApi, opt: Value, name: str, args, kwargs, node) -> Value:
+    pairs = args[0] if args else kwargs.get("grads_and_vars", UNKNOWN)
+    owner = None
+    if isinstance(pairs, Seq):
+        for item in pairs.items:
+            if isinstance(item, TrainableVars):
+                owner = item.owner
+    if isinstance(owner, Instance):
+        owner = owner.attrs.get("__model__")
+    if isinstance(owner, (Model, Backbone)):
+        model = owner if isinstance(owner, Model) else Model("functional", node, backbones=[owner])
+        interp.add_event(TrainEvent(node, (), model=model, data=UNKNOWN, method="custom_loop"))
+    return UNKNOWN

@@ -1,0 +1,93 @@
+"""Python operators on abstract values: constants fold, arithmetic on images is a pixel step.
+
+`x / 255.`, `x * 2 - 1`, `127.5 - x`: an affine step on the pixels' encoding, remembered with its
+source text; any other arithmetic on images makes their range unknown (an opaque step).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from tllint.engine.imports import snippet
+from tllint.engine.pixels import Step
+from tllint.engine.values import UNKNOWN, Const, Data, Tensor, Value, is_number, with_step
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tllint.engine.interpreter import Interpreter
+
+
+def binary(interp: "Interpreter", op: str, left: Value, right: Value, node: cst.CSTNode) -> Value:
+    if isinstance(left, Const) and isinstance(right, Const):
+        return _fold(op, left.value, right.value)
+    text = snippet(interp.module, node)
+    if isinstance(left, (Tensor, Data)) and is_number(right):
+        step = _affine_step(op, float(right.value), text, node, tensor_left=True)
+        return with_step(left, step if step is not None else Step("opaque", text, node))
+    if isinstance(right, (Tensor, Data)) and is_number(left):
+        step = _affine_step(op, float(left.value), text, node, tensor_left=False)
+        return with_step(right, step if step is not None else Step("opaque", text, node))
+    if isinstance(left, (Tensor, Data)):
+        return with_step(left, Step("opaque", text, node))
+    if isinstance(right, (Tensor, Data)):
+        return with_step(right, Step("opaque", text, node))
+    return UNKNOWN
+
+
+def _fold(op: str, a: Any, b: Any) -> Value:
+    try:
+        if op == "Add":
+            return Const(a + b)
+        if op == "Subtract":
+            return Const(a - b)
+        if op == "Multiply":
+            if isinstance(a, str) or isinstance(b, str):
+                return UNKNOWN
+            return Const(a * b)
+        if op == "Divide":
+            return Const(a / b)
+        if op == "FloorDivide":
+            return Const(a // b)
+        if op == "Power":
+            if abs(b) > 64:
+                return UNKNOWN
+            return Const(a ** b)
+        if op == "Modulo" and not isinstance(a, str):
+            return Const(a % b)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _affine_step(op: str, c: float, text: str, node, tensor_left: bool) -> Step | None:
+    if op == "Divide" and tensor_left and c != 0:
+        return Step("affine", text, node, scale=1.0 / c)
+    if op == "FloorDivide" and tensor_left and c != 0:
+        return Step("affine", text, node, scale=1.0 / c)
+    if op == "Multiply":
+        return Step("affine", text, node, scale=c)
+    if op == "Add":
+        return Step("affine", text, node, offset=c)
+    if op == "Subtract":
+        if tensor_left:
+            return Step("affine", text, node, offset=-c)
+        return Step("affine", text, node, scale=-1.0, offset=c)
+    return None
+
+
+def compare(interp: "Interpreter", node: cst.Comparison) -> Value:
+    if len(node.comparisons) != 1:
+        return UNKNOWN
+    left = interp.eval(node.left)
+    right = interp.eval(node.comparisons[0].comparator)
+    if isinstance(left, Const) and isinstance(right, Const):
+        op = node.comparisons[0].operator
+        try:
+            if isinstance(op, cst.Equal):
+                return Const(left.value == right.value)
+            if isinstance(op, cst.NotEqual):
+                return Const(left.value != right.value)
+        except Exception:  # noqa: BLE001
+            return UNKNOWN
+    return UNKNOWN

@@ -1,0 +1,76 @@
+"""Pre-filters: which files can involve Keras, and which can lead to a finding, decided on the
+raw text before anything is parsed (sources layer).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tllint.settings import Settings
+
+# Names whose presence makes a file worth parsing. A file without any of them cannot involve
+# Keras (local imports of such files are followed from the files that do).
+_KERAS_HINT = re.compile(
+    rb"keras|tensorflow|tf_keras|tensorflow_hub|keras_hub|keras_cv|\btf\b|applications|\.fit\(|\.compile\(|trainable"
+)
+
+
+# Literal pre-checks: `in` (memchr-fast) before the regexes, which scan big files slowly.
+_KERAS_WORDS = ("keras", "tensorflow", "applications", ".fit(", ".compile(", "trainable")
+_KERAS_WORDS_B = tuple(w.encode() for w in _KERAS_WORDS)
+_FINDING_WORDS = ("compile", "fit", "train_on_batch", "evaluate", "predict", "trainable", "applications", "hub",
+                  "keras_cv", "keras_nlp", "from_preset", "GradientTape", "apply_gradients", "noqa", "tllint")
+_FINDING_WORDS_B = tuple(w.encode() for w in _FINDING_WORDS)
+
+
+def might_involve_keras(source: str | bytes) -> bool:
+    words = _KERAS_WORDS if isinstance(source, str) else _KERAS_WORDS_B
+    if any(word in source for word in words):
+        return True
+    if ("tf" if isinstance(source, str) else b"tf") not in source:
+        return False
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return _KERAS_HINT.search(data) is not None
+
+
+# Second pre-filter, for files that do mention Keras. Every rule needs an event of the file's
+# own program: a compile or training step, a trainable flag, a custom training loop, or a
+# backbone (keras.applications, TF-Hub, keras_hub/keras_cv/keras_nlp presets). Without any of
+# these names, and without local imports that could bring them in (may_import_locally),
+# parsing cannot lead to a finding; Python's own parser still checks the syntax (TL000). Library code (most of the keras package itself) stops here.
+# (slicing.py blanks top-level definitions that match none of them, on text.)
+FINDING_HINT_TEXT = (
+    r"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict)\s*\(|trainable|applications|\bhub\b"
+    r"|keras_hub|keras_cv|keras_nlp|from_preset|GradientTape|apply_gradients|noqa\s*:\s*TL|tllint"
+)
+_FINDING_HINT = re.compile(FINDING_HINT_TEXT.encode())
+
+
+def might_have_findings(source: str | bytes) -> bool:
+    words = _FINDING_WORDS if isinstance(source, str) else _FINDING_WORDS_B
+    if not any(word in source for word in words):
+        return False
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return _FINDING_HINT.search(data) is not None
+
+
+def may_import_locally(source: str, path: str, settings: Settings, project=None) -> bool:
+    """Whether the file may import a module found beside it or under the project root.
+
+    A text without a file on disk (stdin, an unsaved editor buffer) cannot be resolved: yes.
+    """
+    from pathlib import Path
+
+    from tllint.local_imports import Dependencies
+
+    file = Path(path)
+    try:
+        if not file.is_file():
+            return True
+        deps = None
+        if project is not None:  # memoised for the run
+            deps = project.__dict__.setdefault("_tllint_dependencies", Dependencies(settings.project_root))
+        deps = deps or Dependencies(settings.project_root)
+        return bool(deps.direct(file, source.encode("utf-8", "surrogatepass")))
+    except Exception:  # noqa: BLE001 - when unsure, analyse
+        return True
