@@ -12,8 +12,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tllint.fixes.apply import ChangedOnDisk, TextFix, digest, fix_text, source_encoding, unified_diff, write_atomic
-
 from tllint.cli_common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -25,6 +23,7 @@ from tllint.cli_common import (
     summary,
     write_report,
 )
+from tllint.fixes.apply import ChangedOnDisk, TextFix, digest, fix_text, source_encoding, unified_diff, write_atomic
 
 
 @dataclass
