@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tllint.engine.timeline import TrainableEvent
 from tllint.engine.values import Backbone, Model, Value
 from tllint.versions import KerasTarget
 
@@ -113,3 +114,56 @@ def first_unfreeze_before(script, backbone, step):
         if hit:
             found = ev
     return found
+
+
+def _touches(target, backbone: Backbone) -> bool:
+    from tllint.engine.timeline import unit_contains
+    from tllint.engine.values import LayerSet
+
+    if isinstance(target, LayerSet):
+        return target.owner is backbone
+    return target is backbone or (isinstance(target, Model) and unit_contains(target, backbone))
+
+
+def _loop_conditional(script, backbone: Backbone, first) -> bool:
+    """An unfreeze in an `if` inside the same loop as the training step (`for epoch ...: if epoch == 5:
+    base.trainable = True`): the first pass of the loop trains frozen, the static order can't tell."""
+    culprit = None
+    for ev in script.events:
+        if ev.index >= first.index:
+            break
+        if isinstance(ev, TrainableEvent) and ev.value and _touches(ev.target, backbone):
+            culprit = ev
+    if culprit is None or len(culprit.cond) <= len(first.cond):
+        return False
+    walked_again = {id(ev.node) for ev in script.events if ev.iteration == 1}
+    return id(first.node) in walked_again and id(culprit.node) in walked_again
+
+
+def head_training_trains(script, model: Model, backbone, first):
+    """(Keras majors, trainable state) when the pretrained backbone trains in `first`, the first
+    training step of a model with a fresh head (TL201's subject, and the step in which TL204 and
+    TL205 also apply); None when it does not, or when the answer depends on what tllint cannot
+    see (inner layers re-enabled inside a frozen backbone are TL206's subject; versions that
+    disagree are TL202's)."""
+    if not isinstance(backbone, Backbone) or not backbone.pretrained:
+        return None
+    compile_ev = script.last_compile_before(model, first)
+    k3 = script.state_at(backbone, first)
+    k2 = script.state_at(backbone, compile_ev) if compile_ev is not None else k3
+    if (getattr(k3, "parent", k3.base) is False and k3.overrides) or (
+        getattr(k2, "parent", k2.base) is False and k2.overrides
+    ):
+        return None
+    affected = set()
+    if k3.any_trainable:
+        affected.add("3")
+    if k2.any_trainable:
+        affected.add("2")
+    if not script.target.known and affected != {"2", "3"}:
+        return None
+    if not applies(script.target, affected):
+        return None
+    if _loop_conditional(script, backbone, first):
+        return None
+    return affected, (k3 if "3" in affected else k2)

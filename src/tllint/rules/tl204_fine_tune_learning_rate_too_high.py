@@ -3,15 +3,16 @@
 Fine-tuning wants a very low rate (Keras guide: Adam(1e-5); TF tutorial: the head rate / 10,
 keras-facts §3.1 items 9, 11 and §3.2 item 15). Reported: a rate >= 1e-3 (optimizer defaults
 included: 'adam', Adam(), 'rmsprop', RMSprop() are 1e-3, SGD() 0.01), or a rate not lower than the
-one the head was trained with. Not reported: the head-training step itself (TL201's subject),
-scripts that only fine-tune at a low rate, unknown rates.
+one the head was trained with. The first training step counts too when the backbone trains in
+it (TL201's subject: a script that trains end to end from the start still needs a low rate). Not
+reported: scripts that only fine-tune at a low rate, unknown rates.
 """
 
 from __future__ import annotations
 
 from tllint.engine.learning_rates import fmt, rate_at
 from tllint.rules import Report, Rule
-from tllint.rules._common import backbone_trainable, has_fresh_head, step_phase, unit_label
+from tllint.rules._common import backbone_trainable, has_fresh_head, head_training_trains, step_phase, unit_label
 
 HIGH = 1e-3
 
@@ -35,13 +36,16 @@ class FineTuneLearningRateTooHigh(Rule):
                 if all(backbone_trainable(script, b, model, first) is False for b in model.backbones if b.pretrained):
                     head_rate = rate_at(script, model, first)
             for step in steps:
-                if step_phase(script, model, step) == "head":
-                    continue
+                head_step = step_phase(script, model, step) == "head"
                 if step.implicit and not fresh:
                     # A pretrained model compiled with no head and no fit in sight is used for
                     # inference (compile before predict/evaluate, bottleneck features): no training.
                     continue
-                trainable = [b for b in model.backbones if b.pretrained and backbone_trainable(script, b, model, step)]
+                if head_step:
+                    # Training end to end from the first step: TL201's subject, and the rate still matters.
+                    trainable = [b for b in model.backbones if head_training_trains(script, model, b, steps[0])]
+                else:
+                    trainable = [b for b in model.backbones if b.pretrained and backbone_trainable(script, b, model, step)]
                 if not trainable:
                     continue
                 rate = rate_at(script, model, step)

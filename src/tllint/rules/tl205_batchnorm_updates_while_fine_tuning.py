@@ -18,6 +18,7 @@ from tllint.rules._common import (
     captured_state,
     first_unfreeze_before,
     has_fresh_head,
+    head_training_trains,
     step_phase,
     unit_label,
     versions_field,
@@ -36,12 +37,14 @@ class BatchNormUpdatesWhileFineTuning(Rule):
         for model in script.models:
             if not has_fresh_head(model):
                 continue
-            for step in script.steps(model):
-                if step_phase(script, model, step) == "head":
-                    continue
+            steps = script.steps(model)
+            for step in steps:
+                head_step = step_phase(script, model, step) == "head"
                 for backbone in model.backbones:
                     if not backbone.pretrained:
                         continue
+                    if head_step and head_training_trains(script, model, backbone, steps[0]) is None:
+                        continue  # the first step trains only the head
                     result = self._affected(script, model, backbone, step)
                     if result is None:
                         continue
