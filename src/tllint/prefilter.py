@@ -11,12 +11,14 @@ from tllint.settings import Settings
 # Names whose presence makes a file worth parsing. A file without any of them cannot involve
 # Keras (local imports of such files are followed from the files that do).
 _KERAS_HINT = re.compile(
-    rb"keras|tensorflow|tf_keras|tensorflow_hub|keras_hub|keras_cv|\btf\b|applications|\.fit\(|\.compile\(|trainable"
+    rb"keras|tensorflow|tf_keras|tensorflow_hub|keras_hub|keras_cv|\btf\b|applications|\.fit\(|\.fit_generator\("
+    rb"|\.compile\(|trainable"
 )
 
 
 # Literal pre-checks: `in` (memchr-fast) before the regexes, which scan big files slowly.
-_KERAS_WORDS = ("keras", "tensorflow", "applications", ".fit(", ".compile(", "trainable")
+# `.fit_generator(` alone: an old-Keras train script that imports its model from a local module.
+_KERAS_WORDS = ("keras", "tensorflow", "applications", ".fit(", ".fit_generator(", ".compile(", "trainable")
 _KERAS_WORDS_B = tuple(w.encode() for w in _KERAS_WORDS)
 _FINDING_WORDS = ("compile", "fit", "train_on_batch", "evaluate", "predict", "trainable", "applications", "hub",
                   "keras_cv", "keras_nlp", "from_preset", "GradientTape", "apply_gradients", "noqa", "tllint")

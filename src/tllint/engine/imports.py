@@ -7,7 +7,8 @@ so `from tensorflow.keras import layers as L; L.Dense` and `keras.layers.Dense` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import builtins
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -88,6 +89,11 @@ def _module_name(node: cst.BaseExpression | None) -> str:
     return dotted_name(node) or ""
 
 
+# Heads whose `from X import *` the engine follows (a star import of a local module is not).
+STAR_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "tensorflow_hub", "keras_hub"})
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
 @dataclass
 class ImportTable:
     """Local name -> full dotted name it was imported as. Relative imports keep their dots."""
@@ -95,9 +101,42 @@ class ImportTable:
     names: dict[str, str]
     # Modules imported relatively or absolutely that may be local to the project.
     modules: set[str]
+    # Framework modules imported with `from X import *`, in file order.
+    stars: list[str] = field(default_factory=list)
 
     def resolve(self, local: str) -> str | None:
-        return self.names.get(local)
+        found = self.names.get(local)
+        if found is None and self.stars:
+            found = self._from_star(local)
+        return found
+
+    def _from_star(self, local: str) -> str | None:
+        """`Dense` after `from keras.layers import *`: a name the engine knows under one of the
+        star-imported modules. A name some module is known to hold (a registered function, an
+        application, an optimizer) wins over a class that a family handler would take (any
+        `keras.layers.X`); among equals the last import wins, as in Python. Unknown names and
+        Python's builtins stay unresolved."""
+        from tllint.engine import registry
+        from tllint.knowledge.applications import lookup
+        from tllint.knowledge.optimizers import DEFAULT_LR
+
+        if local in _BUILTIN_NAMES:
+            return None
+        family = None
+        for base in reversed(self.stars):
+            dotted = f"{base}.{local}"
+            name = canonicalize(dotted).name
+            if registry.function_entry(name) is not None:
+                return dotted
+            if name.startswith("keras.applications."):
+                if lookup(name) is not None:
+                    return dotted
+            elif name.startswith("keras.optimizers."):
+                if local in DEFAULT_LR:
+                    return dotted
+            elif family is None and local[:1].isupper() and registry.prefix_handler(name) is not None:
+                family = dotted
+        return family
 
 
 def build_import_table(module: cst.Module) -> ImportTable:
@@ -163,6 +202,8 @@ class _Collector:
         base = dots + _module_name(node.module)
         self.table.modules.add(base)
         if isinstance(node.names, cst.ImportStar):
+            if not dots and base.split(".")[0] in STAR_HEADS:
+                self.table.stars.append(base)
             return
         for alias in node.names:
             name = _module_name(alias.name)

@@ -59,8 +59,9 @@ def make_model(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
         else:
             model.__dict__["_tensor"] = None
         return model
-    inputs = kw(args, kwargs, "inputs", 0, UNKNOWN)
-    outputs = kw(args, kwargs, "outputs", 1, UNKNOWN)
+    # Keras 1 spelled them `input=` / `output=` (Keras 2 still accepted them with a warning).
+    inputs = kw(args, kwargs, "inputs", 0, kwargs.get("input", UNKNOWN))
+    outputs = kw(args, kwargs, "outputs", 1, kwargs.get("output", UNKNOWN))
     model = Model("functional", node)
     interp.models.append(model)
     in_tensors = _tensors(inputs)
@@ -231,7 +232,8 @@ def _compile(interp: InterpreterApi, model: Model, name: str, args, kwargs, node
 
 @registry.method(Model, "fit", "fit_generator", "train_on_batch")
 def _fit(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
-    data = kw(args, kwargs, "x", 0, UNKNOWN)
+    # Keras 2's fit_generator names its data `generator=`; fit and train_on_batch call it `x`.
+    data = kw(args, kwargs, "generator" if name == "fit_generator" else "x", 0, UNKNOWN)
     if isinstance(data, Tensor):
         data = Data(data.encoding, None, node, "tensor")
     interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs),

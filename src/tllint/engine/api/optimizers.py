@@ -23,11 +23,8 @@ from tllint.engine.values import (
     const_value,
     is_number,
 )
+from tllint.knowledge.optimizers import DEFAULT_LR, OPTIMIZER_STRINGS
 
-DEFAULT_LR = {"Adam": 1e-3, "RMSprop": 1e-3, "SGD": 1e-2, "Adagrad": 1e-3, "Adadelta": 1e-3, "Adamax": 1e-3,
-              "Nadam": 1e-3, "AdamW": 1e-3, "Ftrl": 1e-3, "Lion": 1e-3, "Lamb": 1e-3, "Adafactor": 1e-3}
-OPTIMIZER_STRINGS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adagrad": "Adagrad", "adadelta": "Adadelta",
-                     "adamax": "Adamax", "nadam": "Nadam", "adamw": "AdamW", "ftrl": "Ftrl", "lion": "Lion"}
 _LR_NAMES = ("learning_rate", "lr")
 
 
