@@ -150,6 +150,8 @@ def test_cli_subprocess_over_the_notebook_folder():
         ("%%bash\nls\npwd", "\n\n"),
         ("for i in range(3):\n    !echo $i\n", "for i in range(3):\n    pass\n"),
         ("x = a != b\ny = 5 % 2\nz = '?'", "x = a != b\ny = 5 % 2\nz = '?'"),
+        ("!wget -q https://x/y.zip \\\n  -O y.zip \\\n  --quiet\nimport keras", "\n\n\nimport keras"),
+        ("if ok:\n    !pip install a \\\n        b\n    x = 1", "if ok:\n    pass\n\n    x = 1"),
     ],
 )
 def test_blank_ipython(source, blanked):

@@ -63,12 +63,31 @@ def analyze_source(
             # A project parses each file once per run, whether linted or imported (tllint.project).
             module = project.parse_source(source, path) if project is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        return [python_syntax_error(source, path) or parse_error_finding(exc, path)]
+        module, blanked = _without_ipython(source)
+        if module is None:
+            # With IPython lines blanked, the error left is the real one (lines are kept).
+            return [python_syntax_error(blanked, path) or parse_error_finding(exc, path)]
+        source = blanked
     except RecursionError:
         return [tool_finding("TL000", "cannot parse: expression nested too deeply", path)]
     except Exception as exc:  # noqa: BLE001 - libcst raises assorted errors on hostile input
         return [tool_finding("TL000", f"cannot parse: {type(exc).__name__}: {exc}".splitlines()[0], path)]
     return analyze_module(module, source, path, settings, enabled=enabled, project=project)
+
+
+def _without_ipython(source: str) -> tuple[cst.Module | None, str]:
+    """A Colab or Jupyter "download as .py" export: `!pip install ...`, `%matplotlib inline`,
+    `model?` lines blanked (an indented one becomes `pass`), as in notebook cells, so that every
+    other line keeps its number and columns. (None, blanked text) when it still does not parse."""
+    from tllint.notebook_cells import blank_ipython
+
+    blanked = blank_ipython(source)
+    if blanked == source:
+        return None, source
+    try:
+        return cst.parse_module(blanked), blanked
+    except Exception:  # noqa: BLE001 - still not Python
+        return None, blanked
 
 
 def analyze_module(

@@ -78,10 +78,12 @@ def blank_ipython(source: str) -> str:
             return "\n".join("" for _ in lines)
         lines[0] = ""
     out = []
+    continued = False  # the previous IPython line ended in `\`: this one belongs to it
     for line in lines:
-        if _MAGIC_LINE.match(line) or _SHELL_ASSIGN.match(line) or (_HELP_LINE.match(line) and "#" not in line):
+        if continued or _MAGIC_LINE.match(line) or _SHELL_ASSIGN.match(line) or (_HELP_LINE.match(line) and "#" not in line):
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(indent + "pass" if indent else "")
+            out.append(indent + "pass" if indent and not continued else "")
+            continued = line.rstrip().endswith("\\")
         else:
             out.append(line)
     return "\n".join(out)
