@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from tllint.engine import api as _libraries  # noqa: F401  (importing it registers every library)
-from tllint.engine import registry
+from tllint.engine import classes, registry
 from tllint.engine.imports import canonicalize, dotted_name
 from tllint.engine.values import (
     UNKNOWN,
     BoundMethod,
     BuiltinRef,
+    ClassV,
     Const,
     DictV,
     Func,
@@ -71,8 +72,14 @@ def bind_import(interp: "Interpreter", node: cst.CSTNode) -> None:
 
 
 def builtin_value(name: str) -> Value:
+    if name == "super":
+        return BuiltinRef("super", _super)
     fn = registry.builtin_handler(name)
     return BuiltinRef(name, fn) if fn else UNKNOWN
+
+
+def _super(interp: "Interpreter", ref, args, kwargs, node) -> Value:
+    return classes.super_call(interp, args)
 
 
 def _wrapped_model(obj: Value) -> Model | None:
@@ -93,13 +100,21 @@ def get_attribute(interp: "Interpreter", obj: Value, attr: str, node: cst.CSTNod
     if isinstance(obj, Instance):
         if attr in obj.attrs:
             return obj.attrs[attr]
-        method = find_method(obj.cls, attr)
-        if method is not None:
-            return Func(method.node, method.name, env=method.env, bound_self=obj, module=method.module)
+        member = classes.instance_attribute(interp, obj, attr, node)
+        if member is not None:
+            return member
         model = _wrapped_model(obj)
         if model is not None:
             return get_attribute(interp, model, attr, node)
         return UNKNOWN
+    if isinstance(obj, ClassV):  # `Base.__init__(self, model)`: the function itself
+        return classes.class_attribute(obj, attr)
+    if isinstance(obj, classes.SuperV):
+        member = classes.super_attribute(interp, obj, attr, node)
+        if member is not None:
+            return member
+        model = _wrapped_model(obj.inst)  # `super().fit(...)` of a keras.Model subclass
+        return get_attribute(interp, model, attr, node) if model is not None else UNKNOWN
     handler = registry.hook_handler("attribute", obj)
     return handler(interp, obj, attr, node) if handler is not None else UNKNOWN
 

@@ -9,12 +9,14 @@ Anything not understood evaluates to UNKNOWN.
 
 from __future__ import annotations
 
+import re
+
 import itertools
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from tllint.engine import calls, operators
+from tllint.engine import branches, calls, operators
 from tllint.engine.api.keras_hub import HEADS as KERAS_HUB_HEADS
 from tllint.engine.imports import ImportTable, build_import_table, canonicalize
 from tllint.engine.timeline import Event
@@ -26,6 +28,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_CALL_DEPTH = 12
 MAX_STEPS = 200_000  # evaluation budget per file, against pathological inputs
+
+# Modules Keras 3 removed: a script importing them runs on Keras 2 / tf_keras only.
+_KERAS2_ONLY = re.compile(r"\.layers\.experimental\b|^keras_preprocessing\b|\.utils\.np_utils\b")
 
 
 class Budget(Exception):
@@ -69,11 +74,19 @@ class Interpreter:
         self.steps = 0
         self.flavours: set[str] = set()
         self.loop_depth = 0
+        # engine/branches.py: when an `if` test is certain (a loop from the caller's module,
+        # undecided arms being walked, a function analysed on its own, stores not to trust).
+        self.outer_loop = False
+        self.arm_depth = 0
+        self.standalone = 0
+        self.tainted: set[str] = set()
         self.stmt: cst.CSTNode | None = None
         for dotted in self.imports.names.values():
             canon = canonicalize(dotted)
             if canon.flavour:
                 self.flavours.add(canon.flavour)
+            if _KERAS2_ONLY.search(dotted):
+                self.flavours.add("keras2-api")
             elif dotted.split(".")[0] in KERAS_HUB_HEADS:
                 self.flavours.add("keras_hub")
 
@@ -90,7 +103,11 @@ class Interpreter:
             if isinstance(value, Func) and isinstance(value.node, cst.FunctionDef) and id(value.node) not in self.called:
                 saved = self.cond
                 self.cond = self.cond + ((next(self._if_ids), name),)
-                self.call_function(value, [], {}, value.node)
+                self.standalone += 1
+                try:
+                    self.call_function(value, [], {}, value.node)
+                finally:
+                    self.standalone -= 1
                 self.cond = saved
 
     def tick(self) -> None:
@@ -180,6 +197,24 @@ class Interpreter:
         if is_main_guard(test):
             self.exec_block(node.body.body)
             return
+        arm = branches.decide(self, test)
+        if arm is not None:
+            # The program fixes the arm (`if freeze:` with freeze=False): only that one runs.
+            if arm:
+                self.exec_block(node.body.body)
+            elif isinstance(node.orelse, cst.If):
+                self.exec_if(node.orelse)
+            elif isinstance(node.orelse, cst.Else):
+                self.exec_block(node.orelse.body.body)
+            return
+        self.arm_depth += 1
+        try:
+            self._exec_both_arms(node)
+        finally:
+            self.arm_depth -= 1
+
+    def _exec_both_arms(self, node: cst.If) -> None:
+        test = node.test
         if_id = next(self._if_ids)
         narrowing = calls.narrowing(self, test)
         saved_cond = self.cond
@@ -282,6 +317,7 @@ class Interpreter:
 
     # ------------------------------------------------------------------ assignment
     def assign(self, target: cst.BaseExpression, value: Value, value_node: cst.CSTNode | None = None) -> None:
+        branches.note_store(self, target)
         if isinstance(target, cst.Name):
             name = target.value
             if isinstance(value, (Backbone, Model)) and value.var is None:
@@ -517,10 +553,14 @@ class Interpreter:
         self.datas, self.layers, self.applications = caller.datas, caller.layers, caller.applications
         self.cond, self.iteration = caller.cond, caller.iteration
         self.steps = caller.steps
+        branch_state = (self.outer_loop, self.arm_depth, self.standalone, self.tainted)
+        self.outer_loop = caller.loop_depth > 0 or caller.outer_loop
+        self.arm_depth, self.standalone, self.tainted = caller.arm_depth, caller.standalone, caller.tainted
         try:
             return self.call_function(func, args, kwargs, node)
         finally:
             caller.steps = self.steps
+            (self.outer_loop, self.arm_depth, self.standalone, self.tainted) = branch_state
             (self.events, self.feeds, self.backbones, self.models, self.datas, self.layers, self.applications, self.cond, self.iteration) = saved
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tllint.engine.timeline import CompileEvent, LearningRateEvent, compatible
-from tllint.engine.values import ModelOptimizer, Optimizer, Value
+from tllint.engine.values import CallbackV, ModelOptimizer, Optimizer, Seq, Value
+from tllint.knowledge.optimizers import RATE_KEEPING_CALLBACKS
 
 
 @dataclass
@@ -40,9 +41,19 @@ def optimizer_of(script, compile_ev: CompileEvent, depth: int = 0) -> Optimizer 
     return None
 
 
+def _callbacks_may_set_rate(step) -> bool:
+    """A callback of the step that may set the learning rate (a LearningRateScheduler, a class of
+    the user's or a library's, anything not known): the rate the step runs at is unknown."""
+    value = getattr(step, "kwargs", {}).get("callbacks")
+    if value is None:
+        return False
+    items = value.items if isinstance(value, Seq) else [value]
+    return not all(isinstance(item, CallbackV) and item.name in RATE_KEEPING_CALLBACKS for item in items)
+
+
 def rate_at(script, model, step) -> Rate | None:
     compile_ev = script.last_compile_before(model, step)
-    if compile_ev is None:
+    if compile_ev is None or _callbacks_may_set_rate(step):
         return None
     opt = optimizer_of(script, compile_ev)
     if opt is None or opt.lr is None:

@@ -400,3 +400,10 @@ def unknown_shape(value: Value) -> Value:
     if isinstance(value, Tensor):
         return dataclasses.replace(value, rank=None, shape=None)
     return value
+
+
+@dataclass(eq=False)
+class CallbackV(Value):
+    """A `keras.callbacks.X(...)` object passed to a training step (only its class matters)."""
+
+    name: str

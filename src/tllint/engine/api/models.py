@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tllint.engine import registry
+from tllint.engine import classes, registry
 from tllint.engine.api.layers import PIXEL_LAYERS
 from tllint.engine.api.optimizers import compiled_optimizer
 from tllint.engine.api.support import kw
@@ -181,6 +181,7 @@ def instantiate(interp: InterpreterApi, cls: ClassV, args, kwargs, node) -> Valu
         interp.call_function(Func(init.node, "__init__", bound_self=inst, module=init.module), args, kwargs, node)
     model = inst.attrs.get("__model__")
     if isinstance(model, Model):
+        classes.run_keras_build(interp, inst, node)  # Keras builds the model before its first call
         for value in list(inst.attrs.values()):
             if isinstance(value, Backbone) and value not in model.backbones:
                 model.backbones.append(value)
@@ -234,6 +235,8 @@ def _compile(interp: InterpreterApi, model: Model, name: str, args, kwargs, node
 def _fit(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
     # Keras 2's fit_generator names its data `generator=`; fit and train_on_batch call it `x`.
     data = kw(args, kwargs, "generator" if name == "fit_generator" else "x", 0, UNKNOWN)
+    if name == "fit_generator":
+        interp.flavours.add("keras2-api")  # removed in Keras 3: the script runs on Keras 2
     if isinstance(data, Tensor):
         data = Data(data.encoding, None, node, "tensor")
     interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs),

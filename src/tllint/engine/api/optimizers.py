@@ -8,6 +8,7 @@ from tllint.engine import registry
 from tllint.engine.registry import InterpreterApi
 from tllint.engine.timeline import LearningRateEvent, TrainEvent
 from tllint.engine.values import (
+    CallbackV,
     UNKNOWN,
     Backbone,
     BoundMethod,
@@ -140,3 +141,9 @@ def _apply_gradients(interp: InterpreterApi, opt: Value, name: str, args, kwargs
         model = owner if isinstance(owner, Model) else Model("functional", node, backbones=[owner])
         interp.add_event(TrainEvent(node, (), model=model, data=UNKNOWN, method="custom_loop"))
     return UNKNOWN
+
+
+@registry.prefix("keras.callbacks.")
+def _callback(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    """`EarlyStopping(...)`, `LearningRateScheduler(...)`: which callback, for the rate a step runs at."""
+    return CallbackV(ref.name.rsplit(".", 1)[-1])

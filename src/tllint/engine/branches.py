@@ -1,0 +1,271 @@
+"""Which arm of an `if` runs, when the program fixes it: `if freeze:` with `freeze=False`.
+
+`decide()` evaluates an `if` test to True or False only when every value it reads is a constant
+the interpreter knows for certain (a literal, a module constant, an argument bound at a real call
+site or a parameter default at such a call, an item of a constant config dict, an attribute of an
+instance), combined with `and`/`or`/`not`, comparisons and `in`. Anything else is None: both arms
+are walked and joined, as before. It never decides:
+
+- inside a loop whose iterations the interpreter does not unroll (a test that changes between
+  iterations, `if epoch == 5:`), nor for a name assigned inside such a loop (`n += 1` leaves a
+  count the walk does not know), nor for an attribute or dict item stored in an undecided arm or
+  a loop (the interpreter does not join stores into objects);
+- on a parameter's default while a function is analysed on its own (nobody calls it in the
+  program: its callers' arguments are unknown), nor on a name declared `global`/`nonlocal` or an
+  object that `setattr`, `vars()` or `.update()` may change behind the walk's back;
+- on a test with a call or an assignment expression in it (side effects, unknown results).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from tllint.engine.values import Const, DictV, Instance, Seq
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tllint.engine.interpreter import Interpreter
+
+_SCALARS = (bool, int, float, str, type(None))
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__setattr__"})
+
+
+class _Undecided(Exception):
+    pass
+
+
+def decide(interp: "Interpreter", test: cst.BaseExpression) -> bool | None:
+    """True/False when the test's value is certain, else None."""
+    if interp.loop_depth > 0 or interp.outer_loop:
+        return None
+    try:
+        return bool(_value(interp, test))
+    except _Undecided:
+        return None
+    except Exception:  # noqa: BLE001  (a comparison between odd constants)
+        return None
+
+
+def note_store(interp: "Interpreter", target: cst.BaseExpression) -> None:
+    """Remember names, attributes and items whose stored value a later test may not trust."""
+    in_loop = interp.loop_depth > 0 or interp.outer_loop
+    if isinstance(target, cst.Name):
+        if in_loop:
+            interp.tainted.add(target.value)
+    elif isinstance(target, cst.Attribute):
+        if in_loop or interp.arm_depth > 0:
+            interp.tainted.add("." + target.attr.value)
+    elif isinstance(target, cst.Subscript):
+        if in_loop or interp.arm_depth > 0:
+            interp.tainted.add(_key_mark(target))
+
+
+def _key_mark(node: cst.Subscript) -> str:
+    """`[freeze]` for `d["freeze"]`; `[*]` for a key the text does not fix (`d[name]`)."""
+    element = node.slice[0].slice if len(node.slice) == 1 else None
+    if isinstance(element, cst.Index) and isinstance(element.value, (cst.SimpleString, cst.Integer)):
+        try:
+            key = element.value.evaluated_value
+        except Exception:  # noqa: BLE001
+            return "[*]"
+        return f"[{key!r}]"
+    return "[*]"
+
+
+def _base_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _unreliable(interp: "Interpreter") -> set[str]:
+    """Names this module rebinds out of the walk's sight (cached per interpreter)."""
+    names = interp.__dict__.get("_unreliable_names")
+    if names is None:
+        names = set()
+        for node in _walk(interp.module):
+            if isinstance(node, (cst.Global, cst.Nonlocal)):
+                names.update(n.name.value for n in node.names)
+            elif isinstance(node, cst.ExceptHandler):
+                # Handlers are not walked: a name they bind (`HAS_GPU = False`) is not certain.
+                for inner in _walk(node.body):
+                    if isinstance(inner, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) and isinstance(inner.target, cst.Name):
+                        names.add(inner.target.value)
+            elif isinstance(node, cst.Call):
+                func = node.func
+                if isinstance(func, cst.Name) and func.value in ("setattr", "vars", "delattr") and node.args:
+                    base = _base_name(node.args[0].value)
+                    names.add(base if base is not None else "*")
+                elif isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
+                    base = _base_name(func.value)
+                    if base is not None:
+                        names.add(base)
+        interp.__dict__["_unreliable_names"] = names
+    return names
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def _check_name(interp: "Interpreter", name: str) -> None:
+    unreliable = _unreliable(interp)
+    if name in interp.tainted or name in unreliable or "*" in unreliable:
+        raise _Undecided()
+    if interp.standalone:
+        # A function analysed on its own: only module constants are certain.
+        for frame in reversed(interp.frames):
+            if frame.env is interp.globals:
+                break
+            if name in frame.env:
+                raise _Undecided()
+
+
+def _const(value) -> Any:
+    if isinstance(value, Const) and isinstance(value.value, _SCALARS):
+        return value.value
+    raise _Undecided()
+
+
+def _value(interp: "Interpreter", node: cst.BaseExpression) -> Any:
+    if isinstance(node, cst.Name):
+        if node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        _check_name(interp, node.value)
+        return _const(interp.lookup(node.value))
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)):
+        return _const(interp.eval(node))
+    if isinstance(node, cst.Attribute):
+        _check_chain(interp, node)
+        if not isinstance(interp.eval(node.value), Instance):
+            raise _Undecided()
+        return _const(interp.eval(node))
+    if isinstance(node, cst.Subscript):
+        return _item(interp, node)
+    if isinstance(node, cst.UnaryOperation):
+        operand = _value(interp, node.expression)
+        if isinstance(node.operator, cst.Not):
+            return not operand
+        if isinstance(node.operator, cst.Minus) and isinstance(operand, (int, float)):
+            return -operand
+        raise _Undecided()
+    if isinstance(node, cst.BooleanOperation):
+        return _boolean(interp, node)
+    if isinstance(node, cst.Comparison):
+        return _compare(interp, node)
+    raise _Undecided()
+
+
+def _check_chain(interp: "Interpreter", node: cst.BaseExpression) -> None:
+    """`self.cfg["lr"]`: no link of the chain was stored where the walk cannot join it."""
+    base = _base_name(node)
+    if base is None:
+        raise _Undecided()
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, cst.Attribute) and "." + node.attr.value in interp.tainted:
+            raise _Undecided()
+        if isinstance(node, cst.Subscript) and _item_tainted(interp, node):
+            raise _Undecided()
+        node = node.value
+    _check_name(interp, base)
+
+
+def _item_tainted(interp: "Interpreter", node: cst.Subscript) -> bool:
+    mark = _key_mark(node)
+    if mark == "[*]":
+        return any(t.startswith("[") for t in interp.tainted)
+    return "[*]" in interp.tainted or mark in interp.tainted
+
+
+def _item(interp: "Interpreter", node: cst.Subscript) -> Any:
+    """`CONFIG["freeze"]`, `cfg["model"]["name"]`: an item of a dict (or tuple) the walk knows."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        raise _Undecided()
+    if not isinstance(node.value, (cst.Name, cst.Attribute, cst.Subscript)):
+        raise _Undecided()
+    _check_chain(interp, node)
+    key = _value(interp, node.slice[0].slice.value)
+    container = interp.eval(node.value)
+    if isinstance(container, DictV) and key in container.items:
+        return _const(container.items[key])
+    if isinstance(container, Seq) and container.kind == "tuple" and isinstance(key, int) and -len(container.items) <= key < len(container.items):
+        return _const(container.items[key])
+    raise _Undecided()
+
+
+def _boolean(interp: "Interpreter", node: cst.BooleanOperation) -> Any:
+    is_and = isinstance(node.operator, cst.And)
+    try:
+        left = _value(interp, node.left)
+    except _Undecided:
+        # `unknown and False` is False, `unknown or True` is True, whatever the left side holds.
+        right = _value(interp, node.right)
+        if is_and and not right:
+            return False
+        if not is_and and right:
+            return True
+        raise
+    if is_and:
+        return _value(interp, node.right) if left else left
+    return left if left else _value(interp, node.right)
+
+
+def _compare(interp: "Interpreter", node: cst.Comparison) -> Any:
+    left = _value(interp, node.left)
+    for target in node.comparisons:
+        op = target.operator
+        if isinstance(op, (cst.In, cst.NotIn)):
+            right = _collection(interp, target.comparator)
+            result = (left in right) if isinstance(op, cst.In) else (left not in right)
+        else:
+            right = _value(interp, target.comparator)
+            result = _binary(op, left, right)
+        if not result:
+            return False
+        left = right
+    return True
+
+
+def _binary(op: cst.BaseCompOp, left: Any, right: Any) -> bool:
+    if isinstance(op, cst.Equal):
+        return left == right
+    if isinstance(op, cst.NotEqual):
+        return left != right
+    if isinstance(op, cst.Is):
+        return left is right if right is None or isinstance(right, bool) else _undecided()
+    if isinstance(op, cst.IsNot):
+        return left is not right if right is None or isinstance(right, bool) else _undecided()
+    if isinstance(left, str) != isinstance(right, str) or left is None or right is None:
+        raise _Undecided()
+    if isinstance(op, cst.LessThan):
+        return left < right
+    if isinstance(op, cst.LessThanEqual):
+        return left <= right
+    if isinstance(op, cst.GreaterThan):
+        return left > right
+    if isinstance(op, cst.GreaterThanEqual):
+        return left >= right
+    raise _Undecided()
+
+
+def _undecided() -> bool:
+    raise _Undecided()
+
+
+def _collection(interp: "Interpreter", node: cst.BaseExpression) -> Any:
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        if any(isinstance(e, cst.StarredElement) for e in node.elements):
+            raise _Undecided()
+        return [_value(interp, e.value) for e in node.elements]
+    value = _value(interp, node)
+    if isinstance(value, str):
+        return value
+    raise _Undecided()
+
+
+__all__ = ["decide", "note_store"]
