@@ -249,6 +249,7 @@ class Project:
         if parsed is None:
             return None
         mod = Interpreter(parsed.module, str(path), project=self, module_name=path.stem)
+        mod.source_text = parsed.source
         mod._tllint_program = program
         mod._tllint_file = path
         program.modules[path] = mod  # before running: an import cycle sees the partial module

@@ -18,6 +18,8 @@ are walked and joined, as before. It never decides:
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -83,34 +85,83 @@ def _unreliable(interp: "Interpreter") -> set[str]:
     """Names this module rebinds out of the walk's sight (cached per interpreter)."""
     names = interp.__dict__.get("_unreliable_names")
     if names is None:
-        names = set()
-        for node in _walk(interp.module):
-            if isinstance(node, (cst.Global, cst.Nonlocal)):
-                names.update(n.name.value for n in node.names)
-            elif isinstance(node, cst.ExceptHandler):
-                # Handlers are not walked: a name they bind (`HAS_GPU = False`) is not certain.
-                for inner in _walk(node.body):
-                    if isinstance(inner, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) and isinstance(inner.target, cst.Name):
-                        names.add(inner.target.value)
-            elif isinstance(node, cst.Call):
-                func = node.func
-                if isinstance(func, cst.Name) and func.value in ("setattr", "vars", "delattr") and node.args:
-                    base = _base_name(node.args[0].value)
-                    names.add(base if base is not None else "*")
-                elif isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
-                    base = _base_name(func.value)
-                    if base is not None:
-                        names.add(base)
+        text = getattr(interp, "source_text", None)
+        names = _rebound_in_text(text) if text is not None else _rebound_in_tree(interp.module)
+        names |= _bound_in_handlers(interp.module)
         interp.__dict__["_unreliable_names"] = names
     return names
 
 
+# The same facts read off the text (several times cheaper than walking every expression node;
+# a match in a string or comment only makes a name less certain, never more).
+_GLOBAL = re.compile(r"^[ \t]*(?:global|nonlocal)[ \t]+([\w \t,]+)", re.M)
+_REFLECT = re.compile(r"\b(?:setattr|vars|delattr)\(\s*([A-Za-z_]\w*)?")
+_MUTATION = re.compile(r"\b([A-Za-z_]\w*)(?:\.\w+|\[[^\]\n]*\])*\.(?:" + "|".join(sorted(_MUTATORS)) + r")\(")
+
+
+def _rebound_in_text(text: str) -> set[str]:
+    names: set[str] = set()
+    for group in _GLOBAL.findall(text):
+        names.update(n.strip() for n in group.split(",") if n.strip())
+    for base in _REFLECT.findall(text):
+        names.add(base or "*")
+    names.update(_MUTATION.findall(text))
+    return names
+
+
+def _rebound_in_tree(module: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+    for node in _walk(module):
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            names.update(n.name.value for n in node.names)
+        elif isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name) and func.value in ("setattr", "vars", "delattr") and node.args:
+                base = _base_name(node.args[0].value)
+                names.add(base if base is not None else "*")
+            elif isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS:
+                base = _base_name(func.value)
+                if base is not None:
+                    names.add(base)
+    return names
+
+
+def _bound_in_handlers(module: cst.Module) -> set[str]:
+    """Names assigned in `except` handlers, which are not walked (`HAS_GPU = False`)."""
+    names: set[str] = set()
+    stack: list = list(module.body)
+    while stack:  # statements only: handlers live in compound statements
+        stmt = stack.pop()
+        if isinstance(stmt, cst.Try):
+            for handler in stmt.handlers:
+                for inner in _walk(handler.body):
+                    if isinstance(inner, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) and isinstance(inner.target, cst.Name):
+                        names.add(inner.target.value)
+        body = getattr(stmt, "body", None)
+        if isinstance(body, cst.IndentedBlock):
+            stack.extend(body.body)
+        for extra in ("orelse", "finalbody"):
+            part = getattr(stmt, extra, None)
+            block = getattr(part, "body", None)
+            if isinstance(block, cst.IndentedBlock):
+                stack.extend(block.body)
+            elif isinstance(part, cst.If):
+                stack.append(part)
+    return names
+
+
 def _walk(node: cst.CSTNode):
+    # Over the dataclass fields: several times cheaper than LibCST's `children` property.
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(current.children)
+        for name in current.__dataclass_fields__:
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
 
 
 def _check_name(interp: "Interpreter", name: str) -> None:
@@ -136,15 +187,17 @@ def _value(interp: "Interpreter", node: cst.BaseExpression) -> Any:
     if isinstance(node, cst.Name):
         if node.value in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.value]
+        value = _const(interp.lookup(node.value))  # most names are not constants: no scan needed
         _check_name(interp, node.value)
-        return _const(interp.lookup(node.value))
+        return value
     if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)):
         return _const(interp.eval(node))
     if isinstance(node, cst.Attribute):
-        _check_chain(interp, node)
         if not isinstance(interp.eval(node.value), Instance):
             raise _Undecided()
-        return _const(interp.eval(node))
+        value = _const(interp.eval(node))
+        _check_chain(interp, node)
+        return value
     if isinstance(node, cst.Subscript):
         return _item(interp, node)
     if isinstance(node, cst.UnaryOperation):

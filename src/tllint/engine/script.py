@@ -48,6 +48,7 @@ class ScriptModel:
         self.path = path
         self.settings = settings
         self.interp = Interpreter(module, path, project=project, module_name=module_name)
+        self.interp.source_text = source  # engine/branches.py reads rebinding facts off the text
         self.complete = True
         try:
             self.interp.run()
