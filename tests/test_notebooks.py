@@ -152,6 +152,8 @@ def test_cli_subprocess_over_the_notebook_folder():
         ("x = a != b\ny = 5 % 2\nz = '?'", "x = a != b\ny = 5 % 2\nz = '?'"),
         ("!wget -q https://x/y.zip \\\n  -O y.zip \\\n  --quiet\nimport keras", "\n\n\nimport keras"),
         ("if ok:\n    !pip install a \\\n        b\n    x = 1", "if ok:\n    pass\n\n    x = 1"),
+        ("pip install tensorflow_hub\ncd gdrive/MyDrive\nimport keras", "\n\nimport keras"),
+        ("pwd = os.getcwd()\nls + 1\ncd = 3\ncat(x)\npip.main(a)", "pwd = os.getcwd()\nls + 1\ncd = 3\ncat(x)\npip.main(a)"),
     ],
 )
 def test_blank_ipython(source, blanked):

@@ -16,6 +16,8 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "t
                                 "skip", "cython_inline", "autoreload", "pypy", "local"})
 _MAGIC_LINE = re.compile(r"^\s*(%|!|\?)")
 _SHELL_ASSIGN = re.compile(r"^\s*[A-Za-z_][\w\s,.\[\]()]*?=\s*[!%](?!=)")
+# IPython's automagic: `pip install x`, `cd data` without `%` (no Python statement starts so).
+_AUTOMAGIC = re.compile(r"^\s*(?:pip|cd|ls|pwd|conda|mkdir|wget|unzip|cp|mv|rm|cat|git|apt-get)(?:\s+[\w\-/~.'\"]|\s*$)")
 _HELP_LINE = re.compile(r"^\s*[\w.\[\]()'\"]+\?{1,2}\s*$")
 
 
@@ -80,7 +82,8 @@ def blank_ipython(source: str) -> str:
     out = []
     continued = False  # the previous IPython line ended in `\`: this one belongs to it
     for line in lines:
-        if continued or _MAGIC_LINE.match(line) or _SHELL_ASSIGN.match(line) or (_HELP_LINE.match(line) and "#" not in line):
+        if (continued or _MAGIC_LINE.match(line) or _SHELL_ASSIGN.match(line) or _AUTOMAGIC.match(line)
+                or (_HELP_LINE.match(line) and "#" not in line)):
             indent = line[: len(line) - len(line.lstrip())]
             out.append(indent + "pass" if indent and not continued else "")
             continued = line.rstrip().endswith("\\")
