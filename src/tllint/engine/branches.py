@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from tllint.engine.values import Const, DictV, Instance, Seq
+from tllint.parse import walk_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     from tllint.engine.interpreter import Interpreter
@@ -150,18 +151,7 @@ def _bound_in_handlers(module: cst.Module) -> set[str]:
     return names
 
 
-def _walk(node: cst.CSTNode):
-    # Over the dataclass fields: several times cheaper than LibCST's `children` property.
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for name in current.__dataclass_fields__:
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif isinstance(value, (list, tuple)):
-                stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+_walk = walk_nodes
 
 
 def _check_name(interp: "Interpreter", name: str) -> None:
