@@ -105,6 +105,15 @@ def _mirror_git_dirs(mirrors: Path, repo: str) -> list[Path]:
     return [d for d in (base / "repo", base / "repo" / ".git", base, base / ".git") if (d / "HEAD").is_file()]
 
 
+def _from_mirrors(mirrors: Path, entry: dict) -> bytes | None:
+    """The file's bytes at its commit, from the first mirror of its repository that has it."""
+    for git_dir in _mirror_git_dirs(mirrors, entry["repo"]):
+        data = _git_show(git_dir, entry["commit"], entry["path"])
+        if data is not None:
+            return data
+    return None
+
+
 def _clone(mirrors: Path, repo: str) -> None:
     """A blobless bare clone of a public repository (needs network access to GitHub)."""
     target = mirrors / repo_folder(repo) / "repo"
@@ -132,10 +141,7 @@ def rehydrate(manifest: dict, mirrors: Path, folder: Path | None, clone: bool, c
         if data is None:
             if clone:
                 _clone(mirrors, entry["repo"])
-            for git_dir in _mirror_git_dirs(mirrors, entry["repo"]):
-                data = _git_show(git_dir, entry["commit"], entry["path"])
-                if data is not None:
-                    break
+            data = _from_mirrors(mirrors, entry)
         if data is None:
             missing.append(f"{file_id(entry)} (not in {'the folder or ' if folder else ''}the mirrors)")
             continue
@@ -393,11 +399,7 @@ def add_readings(manifest: dict, records: list[dict], mirrors: Path, second: boo
                 continue
             by_id[fid]["second_reading"] = {key: record.get(key, "") for key in READING_KEYS}
             continue
-        data = None
-        for git_dir in _mirror_git_dirs(mirrors, record["repo"]):
-            data = _git_show(git_dir, record["commit"], record["path"])
-            if data is not None:
-                break
+        data = _from_mirrors(mirrors, record)
         if data is None:
             rejected.append(f"{fid}: not found at {record['commit'][:12]} in the mirrors")
             continue

@@ -73,11 +73,16 @@ def member(cls: ClassV, attr: str, depth: int = 0) -> tuple[Func, str] | None:
         if any(name.endswith((".setter", ".deleter")) for name in names):
             return None  # a setter whose getter this class does not define: not followed
         return method, "method"
+    return _first_in_bases(cls, lambda base, d: member(base, attr, d), depth)
+
+
+def _first_in_bases(cls: ClassV, find, depth: int):
+    """`find(base, depth + 1)` over the user's base classes in order: the first answer."""
     if depth >= MAX_BASE_DEPTH:
         return None
     for base in cls.bases:
         if isinstance(base, ClassV):
-            found = member(base, attr, depth + 1)
+            found = find(base, depth + 1)
             if found is not None:
                 return found
     return None
@@ -176,14 +181,7 @@ def super_call(interp: "Interpreter", args: list[Value]) -> Value:
 def _defining_class(cls: ClassV, node_id: int, depth: int = 0) -> ClassV | None:
     if _def_node(cls, node_id) is not None:
         return cls
-    if depth >= MAX_BASE_DEPTH:
-        return None
-    for base in cls.bases:
-        if isinstance(base, ClassV):
-            found = _defining_class(base, node_id, depth + 1)
-            if found is not None:
-                return found
-    return None
+    return _first_in_bases(cls, lambda base, d: _defining_class(base, node_id, d), depth)
 
 
 def _def_node(cls: ClassV, node_id: int) -> cst.FunctionDef | None:
