@@ -377,3 +377,14 @@ def test_unit_pixels_rescaled_by_1_over_255_again_is_tl103():
     [f] = findings(src)
     assert (f.code, f.line) == ("TL103", 7)
     assert "scaled twice" in f.message
+
+
+def test_no_data_in_sight_is_a_warning_that_says_so_and_seen_raw_data_an_error():
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "TL101"
+    [guess] = [f for f in findings((fixtures / "compiled_no_data_in_sight.py").read_text()) if f.code == "TL101"]
+    assert guess.severity == "warning"
+    assert "the model holds no preprocessing" in guess.message and "not in sight" in guess.message
+    [seen] = [f for f in findings((fixtures / "weights_loaded_from_file_densenet.py").read_text()) if f.code == "TL101"]
+    assert seen.severity == "error"

@@ -291,7 +291,8 @@ for i, layer in enumerate(base.layers):
     [
         ((), True),
         (((("slice", None, 100), (), False),), True),  # 54 trainable layers left
-        (((("slice", None, -3), (), False),), None),  # 3 layers: cannot tell where the BN layers are
+        (((("slice", None, -3), (), False),), True),  # measured: Conv_1, Conv_1_bn, out_relu
+        (((("slice", None, -1), (), False),), False),  # out_relu alone: no BatchNormalization
         (((("all",), (("isinstance", "BatchNormalization", False),), False),), False),
         (((("slice", None, 100), (), False), (("all",), (("isinstance", "BatchNormalization", False),), False)), False),
         (((("slice", None, "?"), (), False),), None),
@@ -304,7 +305,8 @@ def test_bn_trainable_on_mobilenet_v2(overrides, expected):
 
 
 def test_bn_trainable_unknown_count_uses_tail_length():
-    script = script_of("import keras\nbase = keras.applications.ResNet50()\n")  # include_top=True: count unknown
+    # include_top=True with another classifier size: count and layout unknown
+    script = script_of("import keras\nbase = keras.applications.ResNet50(weights=None, classes=10)\n")
     backbone = script.backbones[0]
     assert layer_count(backbone) is None
     assert bn_trainable(TrainState(True, ((("slice", None, -30), (), False),)), backbone, 3).trainable is True

@@ -41,6 +41,10 @@ CASES = {
     "src_layout": ("train.py", [("train.py", "TL202", 8)]),
     # Integer labels from data.py's loader, categorical_crossentropy in train.py's compile.
     "labels_from_data": ("train.py", [("train.py", "TL302", 11)]),
+    # run.py has no Keras word: it is analysed because the modules it imports have them; the
+    # trainer subclasses a model factory of another module, whose `import src.model` resolves
+    # from the folder of the script Python runs.
+    "entry_without_keras_words": ("run.py", [("src/model.py", "TL201", 32)]),
     # An import cycle (helpers <-> layers) and a module that does not parse: no finding from them.
     "cycle_and_broken": ("train.py", []),
 }
@@ -95,12 +99,74 @@ def test_cli_subprocess_reports_module_path_when_linting_the_script():
     assert lines[0].startswith("no_preprocessing/model.py:10:9: TL101 raw pixels (0..255) from `image_dataset_from_directory` (line 8 in data.py)")
 
 
-def test_module_alone_is_overridden_by_the_script_that_imports_it(run_cli):
-    # model.py on its own sees no data and assumes raw pixels ...
-    assert run_api("scaled_in_data/model.py", cwd=PROJECTS) == [("scaled_in_data/model.py", "TL101", 10)]
-    # ... but train.py feeds it data.py's scaled datasets: the richer context wins, no contradiction.
+def test_module_alone_is_judged_through_the_script_that_imports_it(run_cli):
+    # model.py sees no data, but train.py (not linted) imports it and feeds it data.py's scaled
+    # datasets: the entry point decides, whether it is linted too or not.
+    assert run_api("scaled_in_data/model.py", cwd=PROJECTS) == []
     assert run_api("scaled_in_data/model.py", "scaled_in_data/train.py", cwd=PROJECTS) == []
     assert run_api("scaled_in_data/train.py", "scaled_in_data/model.py", cwd=PROJECTS) == []
+    assert run_api("no_preprocessing/model.py", cwd=PROJECTS) == [("no_preprocessing/model.py", "TL101", 10)]
+
+
+def test_module_without_an_importer_gets_a_warning_that_says_the_data_are_not_in_sight(tmp_path):
+    # The same model.py with no script importing it: compiled, no data in sight.
+    shutil.copytree(PROJECTS / "scaled_in_data", tmp_path / "p")
+    (tmp_path / "p" / "train.py").unlink()
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        [finding] = lint_paths(discover(["p/model.py"], settings(), tmp_path).targets, settings()).findings
+    finally:
+        os.chdir(old)
+    assert (finding.code, finding.line, finding.severity) == ("TL101", 10, "warning")
+    assert "the data it is fed are not in sight" in finding.message
+
+
+def entry_point_run(*args: str, cwd: Path = PROJECTS, **options):
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        found = discover(list(args), settings(), cwd)
+        return lint_paths(found.targets, settings(), **options).findings
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize("jobs", [None, 2])
+def test_one_file_of_a_project_is_judged_through_its_entry_point(jobs):
+    # pre-commit names only the changed file: nets/backbones.py defines the model and nothing else;
+    # train.py (not linted) imports it and pipeline.py and trains on raw pixels.
+    from tllint.parallel import Options
+
+    options = {} if jobs is None else {"options": Options(jobs=jobs, cache=False)}
+    [finding] = entry_point_run("entry_point_context/nets/backbones.py", **options)
+    assert (finding.path, finding.code, finding.line, finding.severity) == (
+        "entry_point_context/nets/backbones.py", "TL101", 9, "error")
+    assert "(line 8 in pipeline.py)" in finding.message
+    # The entry point's findings elsewhere are not this run's: pipeline.py alone reports nothing.
+    assert entry_point_run("entry_point_context/pipeline.py", **options) == []
+    # A module that only builds a model, imported by nobody: nothing to judge.
+    assert entry_point_run("entry_point_context/legacy/heads.py", **options) == []
+    # A module that compiles with no data in sight and no importer: a warning.
+    [finding] = entry_point_run("entry_point_context/legacy/old_model.py", **options)
+    assert (finding.code, finding.line, finding.severity) == ("TL101", 9, "warning")
+
+
+def test_the_entry_point_is_what_gives_the_finding(tmp_path):
+    shutil.copytree(PROJECTS / "entry_point_context", tmp_path / "p")
+    assert [(f.code, f.line) for f in entry_point_run("p/nets/backbones.py", cwd=tmp_path)] == [("TL101", 9)]
+    (tmp_path / "p" / "train.py").unlink()
+    assert entry_point_run("p/nets/backbones.py", cwd=tmp_path) == []
+
+
+def test_editor_lint_of_one_module_uses_its_entry_point():
+    from tllint.linter import lint_text
+
+    path = PROJECTS / "entry_point_context" / "nets" / "backbones.py"
+    found = lint_text(path.read_text(), str(path), settings(), project=new_project(settings()))
+    assert [(f.code, f.line, f.severity) for f in found] == [("TL101", 9, "error")]
+    # Without a project (files alone), the module says nothing: it shows no data and no compile.
+    assert lint_text(path.read_text(), str(path), settings()) == []
 
 
 def test_the_finding_really_comes_from_the_imported_module(tmp_path):
@@ -269,3 +335,35 @@ def test_notebook_importing_a_module_linted_in_the_same_run(tmp_path, run_cli):
         assert (finding["path"], finding["line"], finding.get("cell")) == ("p/model.py", 10, None)
         # The notebook's data, not model.py's own "no training data in sight" view.
         assert "(cell 3, line 1 in try.ipynb)" in finding["message"], args
+
+
+def test_the_warning_keeps_its_severity_in_every_output_format(run_cli):
+    # TL101 is an error by default; resting on data not in sight, this finding is a warning.
+    module = "entry_point_context/legacy/old_model.py"
+    code, out, _ = run_cli("--select=TL101", "--format=json", module, cwd=PROJECTS)
+    assert [f["severity"] for f in json.loads(out)] == ["warning"]
+    code, out, _ = run_cli("--select=TL101", "--format=sarif", module, cwd=PROJECTS)
+    [result] = json.loads(out)["runs"][0]["results"]
+    assert result["level"] == "warning"
+    code, out, _ = run_cli("--select=TL101", "--format=github", module, cwd=PROJECTS)
+    assert out.startswith("::warning ")
+
+
+def test_language_server_diagnostic_of_the_warning_is_a_warning():
+    pytest.importorskip("lsprotocol")
+    from lsprotocol import types
+
+    from tllint.lsp import lint_document
+
+    path = PROJECTS / "entry_point_context" / "legacy" / "old_model.py"
+    diagnostics = lint_document(path.as_uri(), path.read_text())
+    assert [(d.code, d.severity) for d in diagnostics if d.code == "TL101"] == [("TL101", types.DiagnosticSeverity.Warning)]
+
+
+def test_precommit_style_cli_run_on_one_module_twice_with_the_cache(run_cli):
+    # `tllint --force-exclude FILE` as the hook runs it; the second run reads the cache.
+    for _ in range(2):
+        code, out, _ = run_cli("--force-exclude", "--select=TL101", "--format=json", "entry_point_context/nets/backbones.py", cwd=PROJECTS)
+        assert code == 1
+        assert [(f["path"], f["line"], f["severity"]) for f in json.loads(out)] == [
+            ("entry_point_context/nets/backbones.py", 9, "error")]

@@ -13,7 +13,7 @@ import libcst as cst
 
 from tllint.finding import Finding
 from tllint.fixes import attach_fix
-from tllint.parse import parse_error_finding, python_parses, python_syntax_error
+from tllint.parse import LIBCST_GAP, parse_error_finding, position_map, python_parses, python_syntax_error
 from tllint.prefilter import may_import_locally, might_have_findings
 from tllint.rule_base import tool_finding
 from tllint.rules import Report, rule_classes
@@ -57,6 +57,7 @@ def analyze_source(
         # Big files: definitions no rule can look at are blanked first, lines and columns kept
         # (tllint.slicing). A sliced module is not shared: importers need the whole module.
         sliced = slice_source(source)
+        parsed_text = sliced
         if sliced is not source:
             module = cst.parse_module(sliced)
         else:
@@ -66,13 +67,24 @@ def analyze_source(
         module, blanked = _without_ipython(source)
         if module is None:
             # With IPython lines blanked, the error left is the real one (lines are kept).
-            return [python_syntax_error(blanked, path) or parse_error_finding(exc, path)]
-        source = blanked
+            return [python_syntax_error(blanked, path) or parse_error_finding(exc, path, blanked)]
+        source = parsed_text = blanked
     except RecursionError:
         return [tool_finding("TL000", "cannot parse: expression nested too deeply", path)]
     except Exception as exc:  # noqa: BLE001 - libcst raises assorted errors on hostile input
-        return [tool_finding("TL000", f"cannot parse: {type(exc).__name__}: {exc}".splitlines()[0], path)]
-    return analyze_module(module, source, path, settings, enabled=enabled, project=project)
+        why = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        return [tool_finding("TL000", f"{LIBCST_GAP} ({why})" if python_parses(source) else f"cannot parse: {why}", path)]
+    moved = position_map(module, parsed_text)
+    if moved is None:
+        return analyze_module(module, source, path, settings, enabled=enabled, project=project)
+    # LibCST dropped a `\`-only line or a form feed (tllint.parse.PositionMap): analyse its text,
+    # report at the file's own positions, and offer no fix (its edits would be for the other text).
+    findings = analyze_module(module, module.code, path, settings, enabled=enabled, project=project, fixes=False)
+    for finding in findings:
+        if finding.path == path:
+            finding.line, finding.column = moved.map(finding.line, finding.column)
+            finding.end_line, finding.end_column = moved.map(finding.end_line, finding.end_column)
+    return findings
 
 
 def _without_ipython(source: str) -> tuple[cst.Module | None, str]:

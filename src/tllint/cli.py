@@ -191,7 +191,7 @@ def lint_arguments(paths: list[str], settings, options=None, *, force_exclude: b
 
 def lint_stdin(settings, stdin_filename: str | None):
     from tllint.rule_base import tool_finding
-    from tllint.linter import Linter, RunResult, new_project
+    from tllint.linter import Linter, RunResult, lint_text, new_project
     from tllint.reading import Unreadable, decode_source
 
     display = stdin_filename or "-"
@@ -207,8 +207,11 @@ def lint_stdin(settings, stdin_filename: str | None):
         finding = tool_finding("TL000", str(exc), display, exc.line, exc.column)
         result.findings = [finding] if linter.keep(finding, ()) else []
         return result
-    findings = linter.lint_text(text, display, path=stdin_filename or display)
-    result.findings = [f for f in findings if f.path == display]
+    if stdin_filename:
+        # Also judged through the project's scripts that import this file (linter.lint_text).
+        result.findings = lint_text(text, display, settings, project=linter.project)
+    else:
+        result.findings = [f for f in linter.lint_text(text, display, path=display) if f.path == display]
     if result.findings:
         result.sources[display] = text
     return result

@@ -85,6 +85,27 @@ def discover(
     return result
 
 
+class _Enough(Exception):
+    pass
+
+
+def project_files(root: Path, settings: Settings, cwd: Path, limit: int) -> list[Target] | None:
+    """The source files under `root` as a walk of `discover` finds them (excludes and virtual
+    environments pruned), or None when there are more than `limit` (a home folder, a monorepo)."""
+    found: list[Target] = []
+
+    def add(path: Path) -> None:
+        if len(found) >= limit:
+            raise _Enough
+        found.append(Target(path, display_path(path, cwd)))
+
+    try:
+        _walk(root, settings, cwd, add, [], ancestors=())
+    except _Enough:
+        return None
+    return found
+
+
 def _walk(folder: Path, settings: Settings, cwd: Path, add, warnings: list[str], ancestors: tuple) -> None:
     try:
         stat = folder.stat()

@@ -13,7 +13,7 @@ from tllint.analysis import analyze_source
 from tllint.discovery import Target
 from tllint.finding import Finding
 from tllint.noqa import apply_noqa, file_is_skipped
-from tllint.prefilter import might_involve_keras
+from tllint.prefilter import might_involve_keras, reaches_keras_locally
 from tllint.reading import Unreadable, read_source
 from tllint.rule_base import TOOL_CODE_SET, tool_finding
 from tllint.selection import code_matches_any, enabled_codes, per_file_ignored
@@ -69,7 +69,9 @@ class Linter:
 
     def lint_text(self, text: str, display: str, *, path: Path | str | None = None, project=None) -> list[Finding]:
         """Findings for one Python text, with selection, per-file-ignores and noqa applied."""
-        if file_is_skipped(text) or not might_involve_keras(text):
+        if file_is_skipped(text):
+            return []
+        if not might_involve_keras(text) and (path is None or not reaches_keras_locally(text, str(path), self.settings, project or self.project)):
             return []
         ignored = per_file_ignored(self.settings, path if path is not None else display)
         project = project or self.project
@@ -126,6 +128,41 @@ class Linter:
             return [tool_finding("TL999", message, target.display)]
 
 
+# Entry points looked for when a run names modules of a project but not the scripts that use them.
+_PROJECT_FILES_LIMIT = 3000
+_TARGETS_LIMIT = 200
+
+
+def context_targets(targets: Iterable[Target], settings: Settings, project, cwd: Path | None = None) -> list[Target]:
+    """The project's files that import a linted module and are not linted themselves.
+
+    Pre-commit and editors lint one file at a time: a `model.py` that only builds and compiles the
+    model sees no data, while `train.py`, which imports it, does. The run lints these entry points
+    as context (tllint.project: their findings in the linted modules count, and a module's own
+    analysis yields to theirs for the lines they ran); their findings elsewhere are not reported.
+    """
+    from tllint.discovery import project_files
+    from tllint.local_imports import Dependencies, importers
+
+    targets = list(targets)
+    modules = [t.path for t in targets if t.path.suffix == ".py"]
+    if project is None or not hasattr(project, "root_of") or not modules or len(targets) > _TARGETS_LIMIT:
+        return []
+    cwd = cwd or Path.cwd()
+    deps = Dependencies(settings.project_root)
+    linted = {deps.real(t.path) for t in targets}
+    roots = {project.root_of(deps.real(path)) for path in modules}
+    candidates: list[Target] = []
+    for root in sorted(roots):
+        files = project_files(root, settings, cwd, _PROJECT_FILES_LIMIT)
+        if files is None:
+            continue  # too large a tree to scan on every run: the modules stay on their own
+        candidates.extend(t for t in files if deps.real(t.path) not in linted)
+    by_real = {deps.real(t.path): t for t in candidates}
+    found = importers(modules, [t.path for t in candidates], deps)
+    return [by_real[path] for path in found if path in by_real]
+
+
 def new_project(settings: Settings, targets: Iterable[Target] = ()):
     """One run's cross-file context (tllint.project), or None where that module is absent."""
     try:
@@ -146,5 +183,17 @@ def lint_text(
     `project` (e.g. `new_project(settings)`) follows the file's local imports; findings in those
     modules are left out, as only this text is being reported on.
     """
-    findings = Linter(settings or Settings(), enabled, project).lint_text(text, display_path)
+    settings = settings or Settings()
+    linter = Linter(settings, enabled, project)
+    path = Path(display_path)
+    if project is not None and path.suffix == ".py" and path.is_file():
+        project.register(path, display_path)
+    findings = linter.lint_text(text, display_path)
+    if project is not None and path.suffix == ".py" and path.is_file():
+        # The project's entry points that import this module (an editor lints one file at a time).
+        for target in context_targets([Target(path, display_path)], settings, project):
+            context = RunResult()
+            linter.lint_target(target, context)
+            findings.extend(f for f in context.findings if f.path == display_path)
+        findings = project.finalize(findings)
     return [f for f in findings if f.path == display_path]

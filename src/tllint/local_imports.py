@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Iterable
 
 from tllint.knowledge.frameworks import EXTERNAL_HEADS, ROOT_MARKERS
 
@@ -22,6 +23,7 @@ _IMPORT = re.compile(
     rb"(?:^|[;:\"'])[ \t]*import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)", re.M
 )
 _NAME = re.compile(rb"[A-Za-z_]\w*")
+_CONFIG_PATH = re.compile(rb"[\"']([\w./\-]{1,200}\.(?:ya?ml|json))[\"']")
 
 
 # ---------------------------------------------------------------------- local dependencies
@@ -59,6 +61,26 @@ class Dependencies:
         """The existing local modules (or namespace folders) `path` may import directly."""
         return self._deps_of(self.real(path), data)
 
+    def reaches(self, path: Path, data: bytes, test, limit: int) -> bool:
+        """Whether a local module `path` imports (transitively, at most `limit` files) has a text
+        for which `test(bytes)` holds."""
+        start = self.real(path)
+        seen = {start}
+        stack = list(self._deps_of(start, data))
+        while stack and len(seen) <= limit:
+            dep = stack.pop()
+            if dep in seen or dep.suffix != ".py":
+                continue
+            seen.add(dep)
+            try:
+                text = dep.read_bytes()
+            except OSError:
+                continue
+            if test(text):
+                return True
+            stack.extend(self._deps_of(dep, text))
+        return False
+
     def real(self, path: Path) -> Path:
         """`path.resolve()`, with one realpath per folder (resolve stats every component)."""
         try:
@@ -93,8 +115,25 @@ class Dependencies:
             if dotted[:1] != "." and dotted.split(".", 1)[0] in EXTERNAL_HEADS:
                 continue
             found.extend(self._candidates(path, dotted))
+        if path.suffix in (".py", ".ipynb"):
+            found.extend(self._config_files(path, data))
         self._direct[path] = tuple(dict.fromkeys(found))
         return self._direct[path]
+
+    def _config_files(self, path: Path, data: bytes) -> list[Path]:
+        """Configuration files named by a literal path (`open("config.yaml")`), where the engine
+        would read them (engine/api/config_readers.py: the file's folder, the project root): a
+        changed config changes the analysis of the scripts that read it."""
+        if b".y" not in data and b".json" not in data:
+            return []
+        out: list[Path] = []
+        root = self._root_of(path.parent)
+        for literal in _CONFIG_PATH.findall(data):
+            relative = literal.decode("utf-8", "replace")
+            if os.path.isabs(relative):
+                continue
+            out.extend((path.parent / relative, root / relative))
+        return out
 
     def _root_of(self, folder: Path) -> Path:
         if self.project_root is not None:
@@ -146,6 +185,42 @@ class Dependencies:
                     candidates += [target.parent / (target.name + ".py"), target / "__init__.py"]
             out.extend(c for c in candidates if self._exists(c))
         return out
+
+
+# ---------------------------------------------------------------------- importers
+def importers(
+    modules: Iterable[Path], candidates: Iterable[Path], deps: Dependencies, *, depth: int = 3, limit: int = 16
+) -> list[Path]:
+    """The files among `candidates` that import one of `modules` (resolved paths), directly or
+    through other candidates (up to `depth` steps), nearest first, at most `limit` of them.
+
+    The entry points a module of a project is used by: linting that module alone (pre-commit, an
+    editor), its importers supply what it cannot see (tllint.project)."""
+    wanted = {deps.real(m) for m in modules}
+    pool: dict[Path, bytes] = {}
+    for path in candidates:
+        real = deps.real(path)
+        if real in wanted or real in pool or real.suffix not in (".py", ".ipynb"):
+            continue
+        try:
+            data = real.read_bytes()
+        except OSError:
+            continue
+        if b"import" in data:
+            pool[real] = data
+    found: list[Path] = []
+    for _ in range(depth):
+        # A file that names none of the wanted modules cannot import them: skip the import scan.
+        names = {(m.parent.name if m.name == "__init__.py" else m.stem).encode("utf-8", "surrogateescape") for m in wanted}
+        new = [
+            path for path, data in pool.items()
+            if path not in found and any(n in data for n in names) and wanted.intersection(deps.direct(path, data))
+        ]
+        if not new:
+            break
+        found.extend(sorted(new))
+        wanted = set(new)
+    return found[:limit]
 
 
 def _import_lines(data: bytes) -> bytes:

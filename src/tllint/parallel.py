@@ -439,7 +439,7 @@ def run(
     project=None,
 ):
     """`runner.lint_paths` with jobs, cache and time budget: the same RunResult."""
-    from tllint.linter import Linter, RunResult, new_project
+    from tllint.linter import Linter, RunResult, context_targets, new_project
 
     targets = list(targets)
     if project is False:
@@ -452,8 +452,13 @@ def run(
             project.register(target.path, target.display)
     project = project or None
     displays = dict(project._displays) if project is not None and hasattr(project, "_displays") else None
+    # Entry points that import a linted module, linted as context (linter.context_targets).
+    context = context_targets(targets, settings, project) if project is not None else []
+    shown = {t.display for t in targets}
+    linted = len(targets)
+    targets = targets + context
     spec = (settings, enabled, targets, options, displays)
-    if jobs > 1 and len(targets) > 1:
+    if jobs > 1 and linted > 1:
         if options.cache:
             from tllint.cache import code_fingerprint
 
@@ -464,7 +469,14 @@ def run(
         worker = Worker(*spec)
         outcomes = [worker.run(target) for target in targets]
     result = RunResult()
-    for target, out in zip(targets, outcomes):
+    for index, (target, out) in enumerate(zip(targets, outcomes)):
+        if index >= linted:
+            _merge(project, out)  # its coverage of the linted modules, and its findings in them only
+            result.findings.extend(f for f in out.findings if f.path in shown)
+            for display, text in out.sources.items():
+                if display in shown:
+                    result.sources.setdefault(display, text)
+            continue
         if out.checked:
             result.files_checked += 1
             result.files.append(target.display)

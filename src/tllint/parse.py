@@ -30,7 +30,19 @@ def python_parses(source: str) -> bool:
     return True
 
 
-def parse_error_finding(exc: cst.ParserSyntaxError, path: str) -> Finding:
+LIBCST_GAP = "cannot analyse: Python accepts this file, but LibCST (the parser tllint uses) does not"
+
+
+def parse_error_finding(exc: cst.ParserSyntaxError, path: str, source: str | None = None) -> Finding:
+    """TL000 at LibCST's error position. With `source` given and accepted by CPython, the message
+    says that only LibCST rejects it (never a bare "cannot parse" for a file Python compiles)."""
+    finding = _libcst_error(exc, path)
+    if source is not None and python_parses(source):
+        finding.message = f"{LIBCST_GAP} ({finding.message.removeprefix('cannot parse: ')})"
+    return finding
+
+
+def _libcst_error(exc: cst.ParserSyntaxError, path: str) -> Finding:
     message = exc.message.strip().rstrip(".") if getattr(exc, "message", None) else str(exc).splitlines()[0]
     line, column = exc.raw_line, exc.raw_column + 1
     # The native parser's own "error at L:C" is exact where raw_line/raw_column can be a line late.
@@ -226,3 +238,50 @@ def walk_nodes(node: cst.CSTNode):
                 stack.append(value)
             elif isinstance(value, (list, tuple)):
                 stack.extend(v for v in value if isinstance(v, cst.CSTNode))
+
+
+# ---------------------------------------------------------------------- text LibCST does not keep
+# LibCST parses everything CPython accepts in the real code we measured (bench/parse_gaps.py), but
+# it drops a few characters when it builds the tree: a line holding only a `\` continuation (all
+# later lines move up by one) and form feeds at the start of a line (that line's columns move left).
+# Positions then disagree with the file; `PositionMap` maps them back.
+_DROPPED_HINT = re.compile(r"^[ \t\f]*\\\r?$|\f", re.M)
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+class PositionMap:
+    """(line, column) in the text LibCST regenerates (`module.code`) -> the same place in the
+    parsed text. Built only when the two differ."""
+
+    def __init__(self, code: str, text: str) -> None:
+        import difflib
+
+        # Python's own line ends only: str.splitlines also breaks at form feeds and U+2028.
+        code_lines, text_lines = _PHYSICAL_LINE.findall(code), _PHYSICAL_LINE.findall(text)
+        self._lines: dict[int, tuple[int, int]] = {}  # code line -> (text line, column shift)
+        matcher = difflib.SequenceMatcher(None, code_lines, text_lines, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+                for k in range(i2 - i1):
+                    old, new = code_lines[i1 + k], text_lines[j1 + k]
+                    shift = len(new) - len(old) if new.replace("\f", "") == old.replace("\f", "") else 0
+                    self._lines[i1 + k + 1] = (j1 + k + 1, shift)
+            elif tag == "replace":
+                for k in range(i2 - i1):
+                    self._lines[i1 + k + 1] = (min(j1 + k, j2 - 1) + 1, 0)
+        self.last = len(text_lines)
+
+    def map(self, line: int, column: int) -> tuple[int, int]:
+        found = self._lines.get(line)
+        if found is None:
+            return min(line, max(self.last, 1)), column
+        return found[0], column + found[1]
+
+
+def position_map(module: cst.Module, text: str) -> PositionMap | None:
+    """None when LibCST's positions are those of `text` (always, unless `_DROPPED_HINT` matches)."""
+    if not _DROPPED_HINT.search(text):
+        return None
+    code = module.code
+    return PositionMap(code, text) if code != text else None
+

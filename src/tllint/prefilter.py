@@ -11,14 +11,15 @@ from tllint.settings import Settings
 # Names whose presence makes a file worth parsing. A file without any of them cannot involve
 # Keras (local imports of such files are followed from the files that do).
 _KERAS_HINT = re.compile(
-    rb"keras|tensorflow|tf_keras|tensorflow_hub|keras_hub|keras_cv|\btf\b|applications|\.fit\(|\.fit_generator\("
+    rb"keras|tensorflow|tf_keras|tensorflow_hub|keras_hub|keras_cv|\btf\b|applications|\.fit\(|\.(?:fit|predict|evaluate)_generator\("
     rb"|\.compile\(|trainable"
 )
 
 
 # Literal pre-checks: `in` (memchr-fast) before the regexes, which scan big files slowly.
 # `.fit_generator(` alone: an old-Keras train script that imports its model from a local module.
-_KERAS_WORDS = ("keras", "tensorflow", "applications", ".fit(", ".fit_generator(", ".compile(", "trainable")
+_KERAS_WORDS = ("keras", "tensorflow", "applications", ".fit(", ".fit_generator(", ".predict_generator(",
+                ".evaluate_generator(", ".compile(", "trainable")
 _KERAS_WORDS_B = tuple(w.encode() for w in _KERAS_WORDS)
 _FINDING_WORDS = ("compile", "fit", "train_on_batch", "evaluate", "predict", "trainable", "applications", "hub",
                   "keras_cv", "keras_nlp", "from_preset", "GradientTape", "apply_gradients", "noqa", "tllint")
@@ -42,7 +43,8 @@ def might_involve_keras(source: str | bytes) -> bool:
 # parsing cannot lead to a finding; Python's own parser still checks the syntax (TL000). Library code (most of the keras package itself) stops here.
 # (slicing.py blanks top-level definitions that match none of them, on text.)
 FINDING_HINT_TEXT = (
-    r"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict)\s*\(|trainable|applications|\bhub\b"
+    r"\.\s*(?:compile|fit|fit_generator|train_on_batch|evaluate|predict|evaluate_generator|predict_generator)\s*\("
+    r"|trainable|applications|\bhub\b"
     r"|keras_hub|keras_cv|keras_nlp|from_preset|GradientTape|apply_gradients|noqa\s*:\s*TL|tllint"
 )
 _FINDING_HINT = re.compile(FINDING_HINT_TEXT.encode())
@@ -76,3 +78,29 @@ def may_import_locally(source: str, path: str, settings: Settings, project=None)
         return bool(deps.direct(file, source.encode("utf-8", "surrogatepass")))
     except Exception:  # noqa: BLE001 - when unsure, analyse
         return True
+
+
+# A script without Keras words that imports a local module which has them (`run.py`:
+# `from src.main import Main; Main(...).train()`) is the entry point of that project: analysed.
+_MAX_REACH = 64  # local modules scanned per script before giving up (then: not analysed)
+
+
+def reaches_keras_locally(source: str | bytes, path: str, settings: Settings, project=None) -> bool:
+    """Whether a file without Keras words imports, directly or through other local modules, a
+    local module that has them."""
+    from pathlib import Path
+
+    from tllint.local_imports import Dependencies
+
+    file = Path(path)
+    try:
+        if not file.is_file():
+            return False
+        data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+        deps = None
+        if project is not None:  # memoised for the run
+            deps = project.__dict__.setdefault("_tllint_dependencies", Dependencies(settings.project_root))
+        deps = deps or Dependencies(settings.project_root)
+        return deps.reaches(file, data, might_involve_keras, _MAX_REACH)
+    except Exception:  # noqa: BLE001 - a scan that fails says nothing: the file stays skipped
+        return False

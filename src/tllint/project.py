@@ -142,9 +142,35 @@ class Project:
                 return parsed.positions
         return None
 
-    def _bases(self, file: Path) -> list[Path]:
+    def read_config(self, interp, path: str) -> str | None:
+        """A configuration file opened by a literal relative path (engine/api/config_readers.py):
+        relative to the module's folder or the project root, inside the project; both must agree."""
+        from tllint.engine.config_files import MAX_CONFIG_BYTES
+
+        if not path or Path(path).is_absolute() or path.startswith("~"):
+            return None
+        file = self._file_of(interp)
+        root = self.root_of(file)
+        texts = set()
+        for base in (file.parent, root):
+            try:
+                candidate = (base / path).resolve()
+                if root.resolve() not in candidate.parents or not candidate.is_file():
+                    continue
+                if candidate.stat().st_size > MAX_CONFIG_BYTES:
+                    return None
+                texts.add(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, RuntimeError, ValueError):
+                return None
+        return texts.pop() if len(texts) == 1 else None
+
+    def _bases(self, file: Path, script: Path | None = None) -> list[Path]:
         root = self.root_of(file)
         bases = [file.parent, root, root / "src"]
+        if script is not None:
+            # Python puts the folder of the script it runs first on sys.path: a module that
+            # script imports resolves its own absolute imports (`from src.model import X`) there.
+            bases.insert(1, script.parent)
         out: list[Path] = []
         for base in bases:
             if base not in out:
@@ -207,7 +233,7 @@ class Project:
         parts = tuple(dotted.split("."))
         if parts[0] in EXTERNAL_HEADS:
             return UNKNOWN
-        return self._resolve_parts(interp, self._bases(file), parts)
+        return self._resolve_parts(interp, self._bases(file, self.program(interp).root_path), parts)
 
     def _resolve_parts(self, interp, bases: list[Path], parts: tuple[str, ...]) -> Any:
         from tllint.engine.values import UNKNOWN

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import stat
 import tokenize
 from pathlib import Path
 
 BINARY_SNIFF = 8192
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines Python numbers (ends kept): only `\n`, `\r\n` and `\r` end one. `str.splitlines`
+    also ends lines at form feeds, `\v`, `\x1c`-`\x1e`, `\x85`, U+2028 and U+2029, which
+    CPython, LibCST and editors keep inside a line: line numbers from it drift after such a character."""
+    return _PHYSICAL_LINE.findall(text)
 
 
 class Unreadable(Exception):

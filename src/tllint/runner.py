@@ -6,7 +6,7 @@ from typing import Iterable
 
 from tllint.discovery import Target
 from tllint.finding import Finding
-from tllint.linter import Linter, RunResult, new_project
+from tllint.linter import Linter, RunResult, context_targets, new_project
 from tllint.settings import Settings
 
 
@@ -32,6 +32,13 @@ def lint_paths(
     result = RunResult()
     for target in targets:
         linter.lint_target(target, result)
+    if project is not None:
+        # Entry points that import a linted module: their findings in the linted files only.
+        shown = {t.display for t in targets}
+        for target in context_targets(targets, settings, project):
+            context = RunResult()
+            linter.lint_target(target, context)
+            result.findings.extend(f for f in context.findings if f.path in shown)
     if project is not None:
         # Once per finding across files; a module's own analysis yields to its importers'.
         result.findings = project.finalize(result.findings)

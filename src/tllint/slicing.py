@@ -26,6 +26,7 @@ import re
 import warnings
 
 from tllint.prefilter import FINDING_HINT_TEXT
+from tllint.reading import physical_lines
 
 MIN_LINES = 400
 _HINT = re.compile(FINDING_HINT_TEXT)
@@ -44,7 +45,7 @@ def slice_source(source: str) -> str:
     body = tree.body
     if not body:
         return source
-    lines = source.splitlines(keepends=True)
+    lines = physical_lines(source)  # numbered as `ast` numbers them (form feeds stay inside a line)
     spans = [(_first_line(stmt), stmt.end_lineno or stmt.lineno) for stmt in body]
     candidates = [isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for stmt in body]
     if not any(candidates):

@@ -103,7 +103,8 @@ def detect(flavours: set[str], setting: str = "auto") -> KerasTarget:
     if "tf_keras" in flavours and not ({"keras", "keras_hub"} & flavours):
         return KerasTarget(2, None, "the script imports tf_keras")
     if "keras2-api" in flavours and "keras_hub" not in flavours:
-        return KerasTarget(2, None, "the script uses APIs Keras 3 removed (fit_generator, layers.experimental, np_utils)")
+        return KerasTarget(2, None, "the script uses APIs Keras 3 removed (fit_generator, predict_generator, layers.experimental, "
+                           "np_utils, keras_preprocessing, keras.models.Input, an optimizer's lr=)")
     if "keras_hub" in flavours and "tf_keras" not in flavours:
         return _upgrade(KerasTarget(3, None, "the script uses keras_hub"))
     if "keras" in flavours and "tf.keras" not in flavours:

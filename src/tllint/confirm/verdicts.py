@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from tllint.finding import Finding
 
+from .eval_verdicts import verdict_tl404
 from .head_verdicts import verdict_tl301, verdict_tl302, verdict_tl303
 from .lifecycle_verdicts import (
     verdict_tl201,
@@ -36,6 +37,7 @@ VERDICTS: dict[str, Callable[[Timeline, Finding], Verdict]] = {
     "TL301": verdict_tl301,
     "TL302": verdict_tl302,
     "TL303": verdict_tl303,
+    "TL404": verdict_tl404,
 }
 
 

@@ -2,8 +2,11 @@
 
 `decide()` evaluates an `if` test to True or False only when every value it reads is a constant
 the interpreter knows for certain (a literal, a module constant, an argument bound at a real call
-site or a parameter default at such a call, an item of a constant config dict, an attribute of an
-instance), combined with `and`/`or`/`not`, comparisons and `in`. Anything else is None: both arms
+site or a parameter default at such a call, an item of a constant config dict or of a config file
+read with json/yaml (api/config_readers.py), an attribute of an instance or a class
+(engine/class_config.py), the default of a command-line option (api/cli_args.py: the arm it picks
+is recorded, and findings in it say they rest on that default)), combined with `and`/`or`/`not`,
+comparisons and `in`. Anything else is None: both arms
 are walked and joined, as before. It never decides:
 
 - inside a loop whose iterations the interpreter does not unroll (a test that changes between
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from tllint.engine.values import Const, DictV, Instance, Seq
+from tllint.engine.values import ClassV, Const, DictV, Instance, Seq
 from tllint.parse import walk_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,16 +41,83 @@ class _Undecided(Exception):
     pass
 
 
-def decide(interp: "Interpreter", test: cst.BaseExpression) -> bool | None:
-    """True/False when the test's value is certain, else None."""
+def decide(interp: "Interpreter", test: cst.BaseExpression, node: cst.If | None = None) -> bool | None:
+    """True/False when the test's value is certain, else None. A test that reads the default of a
+    command-line option (api/cli_args.py) is decided too; the arm it picks is recorded (`node`, the
+    `if` statement) so findings inside it can say they rest on that default."""
     if interp.loop_depth > 0 or interp.outer_loop:
         return None
+    interp.__dict__["_defaults_read"] = []
     try:
-        return bool(_value(interp, test))
+        result = bool(_value(interp, test))
     except _Undecided:
         return None
     except Exception:  # noqa: BLE001  (a comparison between odd constants)
         return None
+    read = interp.__dict__.pop("_defaults_read", [])
+    if read and node is not None:
+        arm = node.body if result else node.orelse
+        if arm is not None:
+            notes = ", ".join(dict.fromkeys(f"{d.option} {d.value!r}" if not isinstance(d.value, str) else f"{d.option} {d.value}" for d in read))
+            _DEFAULT_ARMS.setdefault(id(interp.events), []).append((interp.module, arm, notes))
+    return result
+
+
+# Arms decided by a command-line default, per program (keyed by its shared event list), until the
+# script model takes them (`default_arms`).
+_DEFAULT_ARMS: dict[int, list] = {}
+
+
+def default_note(script, report) -> str:
+    """" (With the default `--arch resnet50`; ...)" for a finding whose statement, or whose backbone
+    (`data["unit"]`), lies in an arm a command-line default decided (`script`: the ScriptModel,
+    whose positions place the nodes)."""
+    arms = getattr(script, "default_arms", ())
+    if not arms:
+        return ""
+    unit = report.data.get("unit") if isinstance(report.data, dict) else None
+    nodes = [n for n in (report.node, getattr(unit, "node", None)) if isinstance(n, cst.CSTNode)]
+    notes = []
+    statement = None
+    for module, arm, note in arms:
+        if module is None:  # (("args.lr", 0.001), "--lr 0.001"): the statement reads that option
+            read, value = arm
+            facts = report.data.values() if isinstance(report.data, dict) else ()
+            if not any(type(fact) is type(value) and fact == value for fact in facts):
+                continue
+            statement = script.statement_text(report.node) if statement is None else statement
+            if re.search(r"(?<![\w.])" + re.escape(read) + r"\b", statement):
+                notes.append(note)
+            continue
+        positions = script._positions if module is script.module else None
+        if positions is None and script.interp.project is not None:
+            positions = script.interp.project.positions_of(module)
+        where = positions.get(arm) if positions else None
+        if where is None:
+            continue
+        for node in nodes:
+            inside = positions.get(node)
+            if inside is not None and where.start.line <= inside.start.line <= where.end.line:
+                notes.append(note)
+    if not notes:
+        return ""
+    joined = ", ".join(f"`{n}`" for n in dict.fromkeys(notes))
+    return f" (With the default {joined}; another value on the command line may change this.)"
+
+
+def default_arms(interp: "Interpreter") -> list:
+    """(module, arm node, "--arch resnet50") for every arm the program's defaults decided, and
+    ("args.lr", "--lr 0.001") for every option default a namespace variable holds."""
+    return _DEFAULT_ARMS.pop(id(interp.events), [])
+
+
+def record_defaults(interp: "Interpreter", var: str, options: dict) -> None:
+    """`args = parser.parse_args()`: a finding whose statement reads `args.lr` and whose facts hold
+    that value (a learning rate of 0.001) rests on `--lr`'s default."""
+    for dest, value in options.items():
+        if getattr(value, "option", None) and isinstance(value.value, (float, str)):
+            text = f"{value.option} {value.value}" if isinstance(value.value, str) else f"{value.option} {value.value!r}"
+            _DEFAULT_ARMS.setdefault(id(interp.events), []).append((None, (f"{var}.{dest}", value.value), text))
 
 
 def note_store(interp: "Interpreter", target: cst.BaseExpression) -> None:
@@ -97,6 +167,8 @@ def _unreliable(interp: "Interpreter") -> set[str]:
 # a match in a string or comment only makes a name less certain, never more).
 _GLOBAL = re.compile(r"^[ \t]*(?:global|nonlocal)[ \t]+([\w \t,]+)", re.M)
 _REFLECT = re.compile(r"\b(?:setattr|vars|delattr)\(\s*([A-Za-z_]\w*)?")
+# `log_parameters(vars(args))`, `print(**vars(args))`: a namespace's dict handed to a call to read.
+_VARS_READ = re.compile(r"(?:[(,]|\*\*)[ \t]*vars\([ \t]*[A-Za-z_]\w*[ \t]*\)[ \t]*[,)]")
 _MUTATION = re.compile(r"\b([A-Za-z_]\w*)(?:\.\w+|\[[^\]\n]*\])*\.(?:" + "|".join(sorted(_MUTATORS)) + r")\(")
 
 
@@ -104,7 +176,7 @@ def _rebound_in_text(text: str) -> set[str]:
     names: set[str] = set()
     for group in _GLOBAL.findall(text):
         names.update(n.strip() for n in group.split(",") if n.strip())
-    for base in _REFLECT.findall(text):
+    for base in _REFLECT.findall(_VARS_READ.sub("(0)", text)):
         names.add(base or "*")
     names.update(_MUTATION.findall(text))
     return names
@@ -167,8 +239,10 @@ def _check_name(interp: "Interpreter", name: str) -> None:
                 raise _Undecided()
 
 
-def _const(value) -> Any:
+def _const(value, interp: "Interpreter | None" = None) -> Any:
     if isinstance(value, Const) and isinstance(value.value, _SCALARS):
+        if interp is not None and getattr(value, "option", None):  # a command-line default (api/cli_args.py)
+            interp.__dict__.setdefault("_defaults_read", []).append(value)
         return value.value
     raise _Undecided()
 
@@ -177,15 +251,15 @@ def _value(interp: "Interpreter", node: cst.BaseExpression) -> Any:
     if isinstance(node, cst.Name):
         if node.value in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.value]
-        value = _const(interp.lookup(node.value))  # most names are not constants: no scan needed
+        value = _const(interp.lookup(node.value), interp)  # most names are not constants: no scan needed
         _check_name(interp, node.value)
         return value
     if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)):
         return _const(interp.eval(node))
     if isinstance(node, cst.Attribute):
-        if not isinstance(interp.eval(node.value), Instance):
+        if not isinstance(interp.eval(node.value), (Instance, ClassV)):  # `cfg.X`, `Config.X`
             raise _Undecided()
-        value = _const(interp.eval(node))
+        value = _const(interp.eval(node), interp)
         _check_chain(interp, node)
         return value
     if isinstance(node, cst.Subscript):
@@ -235,9 +309,9 @@ def _item(interp: "Interpreter", node: cst.Subscript) -> Any:
     key = _value(interp, node.slice[0].slice.value)
     container = interp.eval(node.value)
     if isinstance(container, DictV) and key in container.items:
-        return _const(container.items[key])
+        return _const(container.items[key], interp)
     if isinstance(container, Seq) and container.kind == "tuple" and isinstance(key, int) and -len(container.items) <= key < len(container.items):
-        return _const(container.items[key])
+        return _const(container.items[key], interp)
     raise _Undecided()
 
 
@@ -311,4 +385,4 @@ def _collection(interp: "Interpreter", node: cst.BaseExpression) -> Any:
     raise _Undecided()
 
 
-__all__ = ["decide", "note_store"]
+__all__ = ["decide", "default_arms", "default_note", "note_store", "record_defaults"]

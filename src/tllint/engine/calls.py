@@ -14,6 +14,7 @@ import libcst as cst
 
 from tllint.engine import api as _libraries  # noqa: F401  (importing it registers every library)
 from tllint.engine import classes, registry
+from tllint.engine.class_config import class_constant
 from tllint.engine.imports import canonicalize, dotted_name
 from tllint.engine.values import (
     UNKNOWN,
@@ -22,12 +23,15 @@ from tllint.engine.values import (
     ClassV,
     Const,
     DictV,
+    EnumerateOf,
     Func,
     Instance,
     LocalModule,
     Model,
     Ref,
     Seq,
+    Stream,
+    Tensor,
     Value,
     const_value,
     drop_shape,
@@ -106,9 +110,10 @@ def get_attribute(interp: "Interpreter", obj: Value, attr: str, node: cst.CSTNod
         model = _wrapped_model(obj)
         if model is not None:
             return get_attribute(interp, model, attr, node)
-        return UNKNOWN
+        return class_constant(interp, obj.cls, attr)  # `self.MODEL_MAP`: a class-body constant
     if isinstance(obj, ClassV):  # `Base.__init__(self, model)`: the function itself
-        return classes.class_attribute(obj, attr)
+        found = classes.class_attribute(obj, attr)
+        return found if found is not UNKNOWN else class_constant(interp, obj, attr)
     if isinstance(obj, classes.SuperV):
         member = classes.super_attribute(interp, obj, attr, node)
         if member is not None:
@@ -127,7 +132,7 @@ def set_attribute(interp: "Interpreter", obj: Value, attr: str, value: Value, ta
     if isinstance(obj, Instance):
         obj.attrs[attr] = value
         return
-    handler = registry.setter_handler(obj, attr)
+    handler = registry.setter_handler(obj, attr) or registry.setter_handler(obj, "*")
     if handler is not None:
         handler(interp, obj, attr, value, target, value_node)
 
@@ -158,11 +163,23 @@ def call_ref(interp: "Interpreter", ref: Ref, args, kwargs, node: cst.Call) -> V
     entry = registry.function_entry(ref.name)
     if entry is not None:
         result = entry.handler(interp, ref, args, kwargs, node)
+        note_unplaced(interp, list(args) + list(kwargs.values()), result)
         return result if entry.keeps_shape else drop_shape(result)
     handler = registry.prefix_handler(ref.name)
     if handler is not None:
         return handler(interp, ref, args, kwargs, node)
     return UNKNOWN
+
+
+def note_unplaced(interp: "Interpreter", values: list, result: Value) -> None:
+    """A function that made a symbolic tensor out of another: an operation tllint does not list among
+    the model's layers (tf_keras makes it a TFOpLambda layer), so positions in `model.layers` of a
+    model built on that input are not known (engine/outer_layers.py)."""
+    if not isinstance(result, Tensor) or result.origin is None:
+        return
+    for value in values:
+        if isinstance(value, Tensor) and value.origin is not None:
+            interp.__dict__.setdefault("unplaced_origins", set()).add(value.origin)
 
 
 def call_method(interp: "Interpreter", obj: Value, name: str, args, kwargs, node) -> Value:
@@ -172,25 +189,30 @@ def call_method(interp: "Interpreter", obj: Value, name: str, args, kwargs, node
 
 
 # ---------------------------------------------------------------------- containers and loops
-def subscript(interp: "Interpreter", obj: Value, node: cst.Subscript) -> Value:
-    if len(node.slice) != 1:
-        return UNKNOWN
-    element = node.slice[0].slice
-    key: Value | slice
+def _subscript_key(interp: "Interpreter", element) -> "Value | slice":
     if isinstance(element, cst.Slice):
         lower = interp.eval(element.lower) if element.lower is not None else Const(None)
         upper = interp.eval(element.upper) if element.upper is not None else Const(None)
-        key = slice(lower, upper)
-    else:
-        key = interp.eval(element.value)
+        step = interp.eval(element.step) if element.step is not None else Const(None)
+        return slice(lower, upper, step)
+    return interp.eval(element.value)
+
+
+def subscript(interp: "Interpreter", obj: Value, node: cst.Subscript) -> Value:
     handler = registry.hook_handler("subscript", obj)
+    if len(node.slice) != 1:
+        # `x[..., ::-1]`, `X[i, :, :, :]`: the hook gets a tuple of keys.
+        if handler is None:
+            return UNKNOWN
+        return handler(interp, obj, tuple(_subscript_key(interp, e.slice) for e in node.slice), node)
+    key = _subscript_key(interp, node.slice[0].slice)
     if handler is not None:
         return handler(interp, obj, key, node)
     if isinstance(key, slice):
         if isinstance(obj, Seq):
             try:
-                return Seq(obj.items[slice(const_value(key.start), const_value(key.stop))], obj.kind)
-            except TypeError:
+                return Seq(obj.items[slice(const_value(key.start), const_value(key.stop), const_value(key.step))], obj.kind)
+            except (TypeError, ValueError):
                 return UNKNOWN
         return UNKNOWN
     i = const_value(key)
@@ -199,9 +221,24 @@ def subscript(interp: "Interpreter", obj: Value, node: cst.Subscript) -> Value:
             return obj.items[i]
         except IndexError:
             return UNKNOWN
+    if isinstance(obj, Seq) and obj.kind == "list" and obj.items and not isinstance(key, Const):
+        # `images[i]` with i unknown: whatever every element agrees on (a list of like images).
+        joined = obj.items[0]
+        for item in obj.items[1:]:
+            joined = joined.join(item)
+        return joined
     if isinstance(obj, DictV) and i in obj.items:
         return obj.items[i]
     return UNKNOWN
+
+
+def store_item(interp: "Interpreter", obj: Value, target: cst.Subscript, value: Value) -> Value | None:
+    """`obj[key] = value`: the container's new value from its library (registry "store" hook), or None."""
+    handler = registry.hook_handler("store", obj)
+    if handler is None:
+        return None
+    keys = tuple(_subscript_key(interp, e.slice) for e in target.slice)
+    return handler(interp, obj, keys[0] if len(keys) == 1 else keys, value, target)
 
 
 def unpack(interp: "Interpreter", value: Value, n: int) -> list[Value]:
@@ -218,13 +255,94 @@ def iteration_element(interp: "Interpreter", iterable: Value) -> Value | None:
     return handler(interp, iterable) if handler is not None else None
 
 
+def loop_element(interp: "Interpreter", iterable: Value) -> Value:
+    """What a loop or comprehension over `iterable` binds on every turn, as far as all turns agree."""
+    if isinstance(iterable, Seq):
+        if iterable.kind == "zip":
+            return Seq([loop_element(interp, item) for item in iterable.items], "tuple")
+        if not iterable.items:
+            return UNKNOWN
+        joined = iterable.items[0]
+        for item in iterable.items[1:]:
+            joined = joined.join(item)
+        return joined
+    if isinstance(iterable, EnumerateOf):
+        return Seq([UNKNOWN, loop_element(interp, iterable.inner)], "tuple")
+    if isinstance(iterable, Stream):
+        return iterable.element
+    handler = registry.hook_handler("element", iterable)
+    return handler(interp, iterable) if handler is not None else UNKNOWN
+
+
 def comprehension(interp: "Interpreter", node) -> Value:
     if node.for_in.inner_for_in is None:
         iterable = interp.eval(node.for_in.iter)
         handler = registry.hook_handler("comprehension", iterable)
         if handler is not None:
             return handler(interp, iterable, node)
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+            return _collect(interp, node, loop_element(interp, iterable))
     return UNKNOWN
+
+
+def record_yield(interp: "Interpreter", node: cst.Yield) -> Value:
+    """`yield x` (`yield from xs`) in a function: remember the last value of each yield (a loop walked
+    twice yields its steady state); the call then returns their stream (`generated`)."""
+    if isinstance(node.value, cst.From):
+        value = loop_element(interp, interp.eval(node.value.item))
+    else:
+        value = interp.eval(node.value) if node.value is not None else Const(None)
+    if len(interp.frames) > 1:
+        interp.frames[-1].yields[id(node)] = value
+    return UNKNOWN
+
+
+def generated(interp: "Interpreter", yields: list[Value], node) -> Value:
+    """A generator function called: what its yields agree on, as a stream (registry "collect" hook)."""
+    joined = yields[0]
+    for other in yields[1:]:
+        joined = joined.join(other)
+    handler = registry.hook_handler("collect", joined)
+    result = handler(interp, joined, node, "generator") if handler is not None else UNKNOWN
+    return result if result is not UNKNOWN else Stream(joined)
+
+
+def _bind_names(interp: "Interpreter", target: cst.BaseExpression, value: Value, saved: dict) -> None:
+    if isinstance(target, cst.Name):
+        saved.setdefault(target.value, interp.env.get(target.value, _MISSING))
+        interp.env[target.value] = value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        elements = [e.value for e in target.elements]
+        for element, item in zip(elements, unpack(interp, value, len(elements))):
+            _bind_names(interp, element.value if isinstance(element, cst.StarredElement) else element, item, saved)
+
+
+_MISSING = object()
+
+
+def _collect(interp: "Interpreter", node, element: Value) -> Value:
+    """`[cv2.imread(p) for p in paths]`: the element once, with the loop variable bound (and unbound
+    after, as Python 3 scopes it); a registry "collect" hook says what a list of such elements is.
+    An element that trains or builds something is not followed (its events are undone)."""
+    saved: dict = {}
+    marks = (len(interp.events), len(interp.backbones), len(interp.models), len(interp.datas), len(interp.feeds),
+             len(interp.layers), len(interp.applications), set(interp.called))
+    try:
+        _bind_names(interp, node.for_in.target, element, saved)
+        value = interp.eval(node.elt)
+    finally:
+        for name, old in saved.items():
+            if old is _MISSING:
+                interp.env.pop(name, None)
+            else:
+                interp.env[name] = old
+    if (len(interp.events), len(interp.backbones), len(interp.models)) != marks[:3]:
+        del interp.events[marks[0]:], interp.backbones[marks[1]:], interp.models[marks[2]:]
+        del interp.datas[marks[3]:], interp.feeds[marks[4]:], interp.layers[marks[5]:], interp.applications[marks[6]:]
+        interp.called.intersection_update(marks[7])
+        return UNKNOWN
+    handler = registry.hook_handler("collect", value)
+    return handler(interp, value, node, "list") if handler is not None else UNKNOWN
 
 
 def narrowing(interp: "Interpreter", test: cst.BaseExpression):

@@ -25,10 +25,11 @@ from tllint.engine.values import (
     Value,
     const_value,
 )
+from tllint.engine.timeline import RestoreEvent, TrainEvent, compatible, unit_contains
 from tllint.knowledge.losses import LOSS_TEXT, loss_kind
 
 __all__ = ["LOSS_TEXT", "LossV", "Head", "LabelInfo", "ShapeSource", "activation_of", "final_head", "input_shapes",
-           "labels_of", "loss_node", "resolve_loss", "single_output", "backbone_outputs"]
+           "head_restored", "labels_of", "loss_node", "resolve_loss", "single_output", "backbone_outputs"]
 
 
 def _arg(layer: LayerV, name: str, pos: int | None, default: Value = UNKNOWN) -> Value:
@@ -254,3 +255,27 @@ def input_shapes(script, backbone: Backbone) -> list[ShapeSource]:
 
 def _dim(d: Any) -> int | None:
     return d if isinstance(d, int) and not isinstance(d, bool) else None
+
+
+def head_restored(script, model: Model, step) -> Any:
+    """The event before `step`, on a path that can lead to it, after which the model's head holds
+    trained weights: `load_weights` into the model (or a model containing it), into a head model
+    attached to it (`top_model.load_weights(...)`, then `top_model(base.output)`), or a training
+    step of such a head model (trained on bottleneck features first). None: the head is fresh.
+
+    One path is enough (`if args.resume: model.load_weights(...)`): a fresh head on every path is
+    what TL201 needs, so a restore on any of them leaves it silent."""
+    heads = [m for m in model.submodels if not m.backbones]
+    found = None
+    for ev in script.events:
+        if ev.index >= step.index:
+            break
+        if not compatible(ev.cond, step.cond):
+            continue
+        if isinstance(ev, RestoreEvent):
+            target = ev.target
+            if isinstance(target, Model) and (unit_contains(target, model) or any(target is h for h in heads)):
+                found = ev
+        elif isinstance(ev, TrainEvent) and not ev.implicit and any(ev.model is h for h in heads):
+            found = ev
+    return found

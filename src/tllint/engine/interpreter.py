@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from tllint.engine import branches, calls, operators
+from tllint.engine import branches, calls, flag_loops, fragments, operators, unroll
 from tllint.engine.api.keras_hub import HEADS as KERAS_HUB_HEADS
 from tllint.engine.imports import ImportTable, build_import_table, canonicalize
 from tllint.engine.timeline import Event
@@ -30,7 +30,7 @@ MAX_CALL_DEPTH = 12
 MAX_STEPS = 200_000  # evaluation budget per file, against pathological inputs
 
 # Modules Keras 3 removed: a script importing them runs on Keras 2 / tf_keras only.
-_KERAS2_ONLY = re.compile(r"\.layers\.experimental\b|^keras_preprocessing\b|\.utils\.np_utils\b")
+_KERAS2_ONLY = re.compile(r"\.layers\.experimental\b|^keras_preprocessing\b|\.utils\.np_utils\b|(?:^|\.)keras\.models\.Input$")
 
 
 class Budget(Exception):
@@ -46,6 +46,7 @@ class Frame:
         self.env = env
         self.func = func
         self.returns: list[Value] = []
+        self.yields: dict[int, Value] = {}  # a generator's last value of each `yield` (calls.record_yield)
 
 
 class Interpreter:
@@ -197,7 +198,7 @@ class Interpreter:
         if is_main_guard(test):
             self.exec_block(node.body.body)
             return
-        arm = branches.decide(self, test)
+        arm = branches.decide(self, test, node)
         if arm is not None:
             # The program fixes the arm (`if freeze:` with freeze=False): only that one runs.
             if arm:
@@ -273,6 +274,8 @@ class Interpreter:
     def exec_for(self, node: cst.For) -> None:
         iterable = self.eval(node.iter)
         element = calls.iteration_element(self, iterable)
+        if element is not None and flag_loops.run(self, node, element):
+            return  # unfreezing from a named layer on (engine/flag_loops.py)
         if element is not None:
             # A loop over a layer collection is one set operation.
             self.assign(node.target, element)
@@ -282,15 +285,14 @@ class Interpreter:
             finally:
                 self.loop_depth -= 1
             return
-        items = iterable.items if isinstance(iterable, Seq) and len(iterable.items) <= 8 else None
-        if items is not None and all(not isinstance(i, (Backbone, Model, Data)) for i in items):
-            items = None
+        items = unroll.items_to_unroll(self, iterable, node)  # one walk per backbone, model, constructor...
         if items:
             for item in items:
                 self.assign(node.target, item)
                 self.exec_block(node.body.body)
             return
-        self.assign(node.target, UNKNOWN)
+        # The loop variable is what every element agrees on (an image of a list of images), else UNKNOWN.
+        self.assign(node.target, calls.loop_element(self, iterable))
         self.exec_loop_body(node.body.body)
 
     def exec_loop_body(self, body) -> None:
@@ -337,7 +339,11 @@ class Interpreter:
             # `d["image"] = x / 255.` (a tfds element dict): later reads of d["image"] see x / 255.,
             # not the raw element. Other item stores on a known dict/sequence make it unknown.
             obj = self.eval(target.value)
-            if isinstance(obj, (DictV, Seq)):
+            stored = calls.store_item(self, obj, target, value)
+            if stored is not None:
+                # `X[i] = img` fills a numpy array: the container now holds those pixels.
+                self.assign(target.value, stored)
+            elif isinstance(obj, (DictV, Seq)):
                 element = target.slice[0].slice if len(target.slice) == 1 else None
                 key = self.eval(element.value) if isinstance(element, cst.Index) else UNKNOWN
                 if isinstance(obj, DictV) and isinstance(key, Const):
@@ -354,7 +360,7 @@ class Interpreter:
                 break
         if name in self.globals:
             return self.globals[name]
-        dotted = self.imports.resolve(name)
+        dotted = self.imports.resolve(name) or fragments.resolve(self, name)  # `Dense` in an import-less fragment
         if dotted is not None:
             return calls.import_value(self, dotted)
         return calls.builtin_value(name)
@@ -454,6 +460,8 @@ class Interpreter:
             return calls.comprehension(self, node)
         if isinstance(node, cst.Await):
             return self.eval(node.expression)
+        if isinstance(node, cst.Yield):
+            return calls.record_yield(self, node)
         return UNKNOWN
 
     def eval_args(self, node: cst.Call) -> tuple[list[Value], dict[str, Value]]:
@@ -538,6 +546,9 @@ class Interpreter:
         finally:
             self.frames.pop()
             self.call_stack.pop()
+        if frame.yields:
+            # A generator function: calling it gives the stream of what it yields.
+            return calls.generated(self, list(frame.yields.values()), node)
         if not frame.returns:
             return Const(None)
         result = frame.returns[0]

@@ -20,10 +20,24 @@ def contract_of(backbone) -> str | None:
     if backbone.kind == "hub":
         return "unit"
     if backbone.kind == "keras_hub_task":
-        return "raw"
+        # `from_preset(..., preprocessor=None)` keeps None (KH utils/preset_utils.py: the preset's
+        # preprocessor is loaded only when the argument is absent): no preprocessing in fit either.
+        off = backbone.kwargs.get("preprocessor")
+        return "preset" if off is not None and getattr(off, "value", 0) is None and _hub(backbone) else "raw"
     if backbone.kind == "keras_hub_backbone":
-        return None
+        # keras_hub (and keras_nlp, its former name) backbones take what the preset's ImageConverter
+        # makes of the pixels (scaled, offset: per preset), never raw 0..255; keras_cv backbones may
+        # rescale inside (`include_rescaling`): unknown.
+        return "preset" if _hub(backbone) else None
+    if backbone.kind == "package":  # knowledge/packages.py
+        contract = backbone.kwargs.get("__contract__")
+        return getattr(contract, "value", None)
     entry = backbone.entry
     if entry is None:
         return None
     return _apps.contract_of(entry, include_preprocessing=backbone.include_preprocessing)
+
+
+def _hub(backbone) -> bool:
+    library = backbone.kwargs.get("__library__")
+    return getattr(library, "value", None) in ("keras_hub", "keras_nlp")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from tllint.engine import registry
 from tllint.engine.imports import snippet
 from tllint.engine.pixels import Step
 from tllint.engine.values import UNKNOWN, Const, Data, Tensor, Value, is_number, with_step
@@ -90,4 +91,11 @@ def compare(interp: "Interpreter", node: cst.Comparison) -> Value:
                 return Const(left.value != right.value)
         except Exception:  # noqa: BLE001
             return UNKNOWN
+    # Library values compared (`preds == labels`, `probs > 0.5`): registry "compare" hook.
+    op_name = type(node.comparisons[0].operator).__name__
+    for value in (left, right):
+        handler = registry.hook_handler("compare", value)
+        result = handler(interp, left, right, op_name, node) if handler is not None else None
+        if result is not None:
+            return result
     return UNKNOWN

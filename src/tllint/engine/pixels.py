@@ -27,15 +27,17 @@ class Source:
 @dataclass(frozen=True)
 class Step:
     """One transform. kind: affine | preprocess | normalize | neutral | opaque | note (changes
-    nothing, kept so messages can cite it: a no-op `convert_image_dtype`)."""
+    nothing, kept so messages can cite it: a no-op `convert_image_dtype`) | channels (swaps the
+    channel order, RGB <-> BGR, and keeps the range: `cv2.cvtColor(x, cv2.COLOR_BGR2RGB)`, `x[..., ::-1]`)."""
 
     kind: str
     what: str
     node: cst.CSTNode | None = field(default=None, compare=False, hash=False)
     scale: float = 1.0
     offset: float = 0.0
-    mode: str | None = None  # preprocess_input mode: caffe | tf | torch | passthrough
+    mode: str | None = None  # preprocess_input mode: caffe | tf | torch | passthrough; "gray" for channels
     module: str | None = None  # applications module of a preprocess_input
+    in_place: bool = False  # a preprocess_input that wrote into its float NumPy argument (engine/api/applications.py)
 
     @property
     def scales(self) -> bool:
@@ -44,6 +46,12 @@ class Step:
         if self.kind == "preprocess":
             return self.mode != "passthrough"
         return self.kind == "normalize"
+
+
+# Steps that change neither the range nor the element dtype.
+_KEEPS_DTYPE = ("note", "channels")
+# Decoders whose images come out in BGR channel order (OpenCV).
+BGR_SOURCES = ("cv2.imread", "cv2.VideoCapture.read")
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class Encoding:
     def then(self, step: Step) -> "Encoding":
         if step.kind == "neutral":
             return self
+        if step.kind in _KEEPS_DTYPE:
+            return Encoding(self.source, self.steps + (step,), self.dtype)
         return Encoding(self.source, self.steps + (step,), "float" if step.kind != "opaque" else None)
 
     def with_dtype(self, dtype: str | None) -> "Encoding":
@@ -65,6 +75,15 @@ class Encoding:
     def after(self, prefix: "Encoding") -> "Encoding":
         """This encoding's steps applied on top of `prefix` (data pipeline, then model graph)."""
         return Encoding(prefix.source, prefix.steps + self.steps, "float" if self.steps else prefix.dtype)
+
+    @property
+    def bgr(self) -> bool:
+        """The channels are in BGR order: an OpenCV decode, not swapped back an odd number of times."""
+        flipped = self.source.what in BGR_SOURCES
+        for step in self.steps:
+            if step.kind == "channels":
+                flipped = False if step.mode == "gray" else not flipped
+        return flipped
 
     @property
     def opaque(self) -> bool:

@@ -35,6 +35,11 @@ class ProjectModules(Protocol):
     def qualify_lines(self, message: str, path: str) -> str:
         """A message about this file shown in another: bare `line N` names this file."""
 
+    def read_config(self, interp: Any, path: str) -> str | None:
+        """The text of a configuration file (YAML, JSON) a module opens by a literal relative
+        path, found in the project the way a run from the module's folder or the project root
+        would find it; None when it is not there (or ambiguous, or too big)."""
+
 
 class ForeignLine(int):
     """A line number in another file: compares and computes as an int, prints `12 in data.py`."""

@@ -18,9 +18,16 @@ through it, never by importing the dispatcher or the interpreter):
   "attribute" `(interp, obj, attr, node)`, "call" `(interp, func, args, kwargs, node)`,
   "subscript" `(interp, obj, key, node)` (key: a Value, or a `slice` of Values),
   "iterate" `(interp, iterable) -> Value | None` (the loop variable of a set operation),
-  "comprehension" `(interp, iterable, node)`, "unpack" `(interp, value, n) -> list | None`.
+  "comprehension" `(interp, iterable, node)`, "unpack" `(interp, value, n) -> list | None`,
+  "store" `(interp, obj, key, value, node) -> Value | None` (`obj[key] = value`: the container's
+  new value, None to leave it), "element" `(interp, iterable) -> Value` (what a comprehension over
+  it binds), "collect" `(interp, element, node, kind) -> Value` (a list comprehension, kind "list",
+  or a generator function's yields, kind "generator", whose every element is like `element`).
+  "compare" `(interp, left, right, op, node) -> Value | None` (`a == b`, `a > b`: op is the LibCST
+  operator's class name; looked up for the left operand, then the right; None: not handled).
 - `setter(attr, *value_types)`: `(interp, obj, attr, value, target, value_node)`; with no types it
-  applies to every value (before an instance attribute is stored).
+  applies to every value (before an instance attribute is stored). `setter("*", *value_types)`:
+  any attribute of those types that has no setter of its own.
 - `narrower(fn)`: `fn(interp, test) -> (name, then_value, else_value) | None` for an `if` test.
 """
 
@@ -36,7 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from tllint.engine.timeline import Event
     from tllint.engine.values import Backbone, Data, Feed, LayerV, Model, Tensor, Value
 
-HOOK_KINDS = ("attribute", "call", "subscript", "iterate", "comprehension", "unpack")
+HOOK_KINDS = ("attribute", "call", "subscript", "iterate", "comprehension", "unpack", "store", "element", "collect",
+              "compare")
 
 
 class InterpreterApi(Protocol):

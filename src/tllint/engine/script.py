@@ -9,6 +9,7 @@ from typing import Iterator
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from tllint.engine import branches, fragments, unroll
 from tllint.engine.imports import snippet
 from tllint.engine.interpreter import Budget, Interpreter
 from tllint.engine.pixels import RAW_ASSUMED, Encoding, Verdict, describe
@@ -22,7 +23,7 @@ from tllint.engine.timeline import (
     compatible,
     state_of,
 )
-from tllint.engine.values import UNKNOWN, Backbone, Data, Feed, Model, Value
+from tllint.engine.values import UNKNOWN, Backbone, Data, Feed, Model, Seq, Tensor, Value
 from tllint.finding import Finding
 from tllint.settings import Settings
 from tllint.versions import KerasTarget, detect
@@ -38,6 +39,13 @@ class Arrival:
     data: Data | None
     encoding: Encoding
     verdict: Verdict
+    # "train" (a training step, or a model with no data in sight); else the inference that feeds the
+    # data: "predict", "evaluate", "__call__", "predict_on_batch", "test_on_batch", "validation".
+    phase: str = "train"
+
+
+# Model methods whose data is not a training input (what `uses` records), and those that feed none.
+_NOT_FED = ("save", "save_weights", "export")
 
 
 class ScriptModel:
@@ -55,6 +63,7 @@ class ScriptModel:
         except Budget:
             # Too big to follow entirely: keep what was seen, rules only use known facts.
             self.complete = False
+        self.default_arms = branches.default_arms(self.interp)  # arms decided by command-line defaults
         self.target: KerasTarget = detect(self.interp.flavours, settings.target_keras)
         self._add_implicit_steps()
 
@@ -151,16 +160,19 @@ class ScriptModel:
             if not feeds:
                 continue
             steps = [s for s in self.steps(model) if not s.implicit]
-            explicit_data = [s for s in steps if isinstance(s.data, Data)]
+            # A multi-input model's step carries the part of its data that reaches the backbone
+            # (engine/api/models.py image_component), UNKNOWN when that part is not in sight.
+            explicit_data = [s for s in steps if isinstance(s.__dict__.get("pixels", s.data), Data)]
             for feed in feeds:
                 if explicit_data:
                     for step in explicit_data:
-                        key = (id(feed), id(step.data))
+                        pixels = step.__dict__.get("pixels", step.data)
+                        key = (id(feed), id(pixels))
                         if key in seen:
                             continue
                         seen.add(key)
-                        enc = feed.encoding.after(step.data.encoding)
-                        yield Arrival(feed, model, step, step.data, enc, describe(enc))
+                        enc = feed.encoding.after(pixels.encoding)
+                        yield Arrival(feed, model, step, pixels, enc, describe(enc))
                 elif not steps and self.steps(model):
                     # Only implicit steps (a compile with no fit in sight, as in a notebook
                     # fragment): the model is assumed to receive images as decoded, 0..255,
@@ -180,6 +192,7 @@ class ScriptModel:
                     seen.add(key)
                     enc = feed.encoding.after(Encoding(RAW_ASSUMED))
                     yield Arrival(feed, model, self.steps(model)[0], None, enc, describe(enc))
+        yield from self._inference_arrivals(models, seen)
         # Data fed straight into a backbone (`base.predict(images)`, `base(images)`).
         for feed in self.feeds:
             if feed.origin is None and feed.encoding.source.kind != "input":
@@ -187,6 +200,39 @@ class ScriptModel:
                 if key not in seen:
                     seen.add(key)
                     yield Arrival(feed, None, None, None, feed.encoding, describe(feed.encoding))
+
+    def _inference_arrivals(self, models: list[Model], seen: set[tuple]) -> Iterator[Arrival]:
+        """Data a model is fed outside its training steps: `predict`/`evaluate`/`model(x)` and the
+        `validation_data` of a fit. Each is reported where it is fed (the feed's node is the call),
+        judged against the model's own input contract (its Rescaling or Lambda layers included)."""
+        for model in models:
+            feeds = [f for f in model.feeds if f.origin in model.input_ids] if model.input_ids else []
+            if not feeds:
+                continue
+            fed: list[tuple[str, Value, cst.CSTNode]] = [
+                (name, x, node) for name, x, node in model.__dict__.get("uses", []) if name not in _NOT_FED]
+            for step in self.steps(model, implicit=False):
+                # (a multi-input model's: the part that reaches its backbone, engine/api/models.py)
+                val = step.__dict__.get("validation_pixels", step.kwargs.get("validation_data"))
+                node = _keyword_value(step.node, "validation_data")
+                if val is not None and node is not None:
+                    fed.append(("validation", val, node))
+            for name, x, node in fed:
+                data = x
+                if isinstance(x, Seq) and name == "validation" and x.items:
+                    data = x.items[0]  # (x_val, y_val)
+                if isinstance(data, Tensor) and data.origin is None:
+                    data = Data(data.encoding, None, node, "tensor", paired=False)
+                if not isinstance(data, Data):
+                    continue
+                for feed in feeds:
+                    key = (id(feed), id(x))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    enc = feed.encoding.after(data.encoding)
+                    at = Feed(feed.backbone, feed.encoding, feed.origin, node, feed.training, feed.nested)
+                    yield Arrival(at, model, None, data, enc, describe(enc), phase=name)
 
     # ------------------------------------------------------------------ positions
     @cached_property
@@ -246,9 +292,10 @@ class ScriptModel:
         return Finding(
             code=rule_cls.code,
             name=rule_cls.name,
-            severity=report.severity or rule_cls.severity,
+            severity=_severity(self.interp, report.severity or rule_cls.severity),
             # Reported in an imported module: bare `line N` of this file names it (the project).
-            message=report.message if path == self.path else self.interp.project.qualify_lines(report.message, self.path),
+            message=(report.message if path == self.path else self.interp.project.qualify_lines(report.message, self.path))
+            + branches.default_note(self, report) + unroll.iteration_note(report) + fragments.note(self.interp),
             path=path,
             line=line,
             column=col,
@@ -258,6 +305,19 @@ class ScriptModel:
             fix=report.fix,
             statement=self.statement_text(report.node),
         )
+
+
+def _severity(interp, severity: str) -> str:
+    """A file whose Keras names were guessed (engine/fragments.py: no imports) gets warnings at most."""
+    return "warning" if severity == "error" and getattr(interp, "fragment_names", None) else severity
+
+
+def _keyword_value(call: cst.CSTNode, keyword: str) -> cst.CSTNode | None:
+    if isinstance(call, cst.Call):
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+    return None
 
 
 def build_script_model(module: cst.Module, source: str, path: str, settings: Settings,

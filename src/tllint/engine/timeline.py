@@ -11,6 +11,8 @@ from typing import Iterable
 
 import libcst as cst
 
+from tllint.engine.layersets import layer_count
+from tllint.engine.outer_layers import SKIP, UNSURE, WHOLE, project
 from tllint.engine.values import Backbone, LayerSet, Model, Value
 
 Cond = tuple  # ((if_id, arm), ...)
@@ -51,6 +53,25 @@ class TrainEvent(Event):
     @property
     def implicit(self) -> bool:
         return self.method == "implicit"
+
+
+@dataclass(eq=False)
+class RestoreEvent(Event):
+    """Weights read from a file into a model or backbone (`model.load_weights(path)`): from here
+    on its layers hold trained weights, a head among them is no longer fresh."""
+
+    target: Value = None  # Model | Backbone
+    method: str = "load_weights"
+
+
+@dataclass(eq=False)
+class AttributeEvent(Event):
+    """An attribute stored on a layer, model or layer selection that Keras never reads
+    (`layer.trainabel = False`, `layer.training = False`): the store changes nothing."""
+
+    target: Value = None  # Backbone | Model | LayerSet | LayerElem | LayerV
+    attr: str = ""
+    value: Value = None
 
 
 @dataclass(eq=False)
@@ -127,6 +148,22 @@ def unit_contains(container: Value, unit: Value, depth: int = 0) -> bool:
     return False
 
 
+def _outer_applied(state: TrainState, target: LayerSet, unit: Value, value: bool | None) -> TrainState:
+    """A selection of an outer model's layers, as far as it reaches `unit` (engine/outer_layers.py):
+    its own layers in a flat model, the unit as one entry of a model it is nested in."""
+    projected = project(target, unit, layer_count(unit))
+    if projected == SKIP:
+        return state
+    if projected == WHOLE:
+        return TrainState(value, ())
+    if projected == UNSURE:
+        return state.apply(("outer",) + target.selector, target.filters, None)
+    if projected is None:
+        # Which inner layers it hits is not known.
+        return state.apply(("outer",) + target.selector, target.filters, value)
+    return state.apply(projected, target.filters, value)
+
+
 def state_of(
     unit: Value,
     events: Iterable[Event],
@@ -147,8 +184,7 @@ def state_of(
             if target.owner is unit:
                 state = state.apply(target.selector, target.filters, ev.value)
             elif isinstance(target.owner, Model) and unit_contains(target.owner, unit) and target.owner is not unit:
-                # A slice of an outer model's layers: we can't tell which inner layers it hits.
-                state = state.apply(("outer",) + target.selector, target.filters, ev.value)
+                state = _outer_applied(state, target, unit, ev.value)
         elif target is unit or (isinstance(target, (Model, Backbone)) and unit_contains(target, unit)):
             state = TrainState(ev.value, ())
     return state

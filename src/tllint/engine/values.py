@@ -208,6 +208,10 @@ class Data(Value):
     def join(self, other: Value) -> Value:
         if isinstance(other, Data) and other.encoding == self.encoding:
             return self
+        # An array still blank (`np.zeros`) on one path and filled with images on the other (`X[i] = img`
+        # in an `if`): the images are all it ever holds (engine/api/arrays.py).
+        if isinstance(other, Data) and self.__dict__.get("blank") != other.__dict__.get("blank"):
+            return other if self.__dict__.get("blank") else self
         return UNKNOWN
 
 
@@ -276,9 +280,12 @@ class LayerSet(Value):
     selector: tuple = ("all",)
     filters: tuple = ()
     node: cst.CSTNode | None = None
+    # For a Model owner: what `model.layers` held when the script read it (layersets.OuterLayers),
+    # so positions are those of that moment; None: not known.
+    outer: Any = None
 
     def with_filter(self, flt: tuple) -> "LayerSet":
-        return LayerSet(self.owner, self.selector, self.filters + (flt,), self.node)
+        return LayerSet(self.owner, self.selector, self.filters + (flt,), self.node, self.outer)
 
 
 @dataclass(eq=False)
@@ -336,6 +343,14 @@ class EnumerateOf(Value):
 
     def __init__(self, inner: Value) -> None:
         self.inner = inner
+
+
+class Stream(Value):
+    """What calling a generator function gives when its yields are not a dataset: a loop over it
+    binds what every yield agrees on (`for train, val in folds():`)."""
+
+    def __init__(self, element: Value) -> None:
+        self.element = element
 
 
 class BuiltinRef(Value):

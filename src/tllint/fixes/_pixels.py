@@ -82,6 +82,14 @@ def remove_step(change: Change, ctx: FixContext, node) -> bool:
             return bool(node.args)
         name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
         if name == "preprocess_input" and node.args and node.args[0].keyword is None and not node.args[0].star:
+            parent = ctx.parent(node)
+            if isinstance(parent, cst.Expr):
+                # A bare `preprocess_input(X)` that worked in place: the statement goes.
+                stmt = ctx.statement_of(node)
+                if stmt is None or len(stmt.body) != 1:
+                    return False
+                change.remove(stmt)
+                return True
             change.replace(node, ctx.parse_expr(ctx.code(node.args[0].value)))
             return True
     return False

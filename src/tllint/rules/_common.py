@@ -44,6 +44,14 @@ def has_fresh_head(model: Model) -> bool:
     return any(isinstance(l, LayerV) and l.short.startswith(WEIGHTED) for l in model.head)
 
 
+def fresh_head_at(script, model: Model, step) -> bool:
+    """A head with freshly initialised weights at `step`: weighted head layers, and no weights
+    restored into them (or trained into a head model) before it on any path (engine/heads.py)."""
+    from tllint.engine.heads import head_restored
+
+    return has_fresh_head(model) and head_restored(script, model, step) is None
+
+
 def captured_state(script, unit: Value, model: Model, step, major: int):
     """The trainable state `step` really trains with: Keras 3 captures it at the first training
     step after the last compile, Keras 2 / tf_keras at the compile itself (keras-facts §2(c))."""
@@ -82,7 +90,7 @@ def step_phase(script, model: Model, step) -> str:
     """"head" for the first training step of a model with a fresh head (the same statement walked
     again in a loop, and further steps under the same compile, too), "later" for any other step."""
     steps = script.steps(model)
-    if not steps or not has_fresh_head(model):
+    if not steps or not fresh_head_at(script, model, steps[0]):
         return "later"
     first = steps[0]
     if step is first or step.node is first.node:

@@ -24,7 +24,7 @@ import libcst as cst
 from tllint.engine import kb
 from tllint.engine.imports import dotted_name
 from tllint.engine.pixels import Encoding, Step, Verdict, close, describe, fmt_interval, relative
-from tllint.engine.values import Backbone, Data, Feed, Func, Model, Ref
+from tllint.engine.values import Backbone, Data, Feed, Func, Model, Ref, Tensor
 from tllint.knowledge.applications import CONTRACTS
 
 CONTRACT_TEXT = {
@@ -49,6 +49,7 @@ class Judgement:
     message: str
     data: dict[str, Any] = field(default_factory=dict)
     keras: str | None = None  # the Keras versions the finding applies to (None: all)
+    severity: str | None = None  # None: the rule's own; "warning" where it rests on data not in sight
 
 
 # ---------------------------------------------------------------------- wording
@@ -58,6 +59,9 @@ def _line(script, node) -> int:
 
 def step_text(step: Step, script) -> str:
     line = _line(script, step.node)
+    if step.in_place:
+        # A bare `preprocess_input(x)` (or one whose result went elsewhere) changed the float array x.
+        return f"`{step.what}` ({f'line {line}, ' if line else ''}in place: it writes into its float NumPy argument)"
     return f"`{step.what}` (line {line})" if line else f"`{step.what}`"
 
 
@@ -65,7 +69,7 @@ def backbone_text(backbone: Backbone) -> str:
     name = backbone.name
     if backbone.kind == "hub":
         name = f"the TF-Hub module `{backbone.name}`"
-    elif backbone.kind == "keras_hub_task":
+    elif backbone.kind in ("keras_hub_task", "keras_hub_backbone"):
         name = f"the keras_hub `{backbone.name}`"
     if backbone.var and backbone.var != backbone.name:
         return f"{name} (`{backbone.var}`)"
@@ -80,6 +84,8 @@ def family_fix(backbone: Backbone, contract: str) -> str:
     """The one-line fix that produces this backbone's contract from 0..255 pixels."""
     module = _module_of(backbone)
     own = kb.preprocess_mode(module) if module else None
+    if backbone.kind == "package":
+        return f"`{backbone.module}.preprocess_input` on the 0..255 pixels"
     if backbone.kind == "hub" or contract == "unit":
         return "`keras.layers.Rescaling(1./255)` on the 0..255 pixels"
     if contract == "tf":
@@ -99,7 +105,7 @@ def family_fix(backbone: Backbone, contract: str) -> str:
 
 def _bgr_note(arrival) -> str:
     # OpenCV decodes to BGR: preprocess_input and the weights both assume RGB input.
-    if arrival.encoding.source.what == "cv2.imread":
+    if arrival.encoding.bgr:
         return " (cv2.imread gives BGR: convert with `cv2.cvtColor(img, cv2.COLOR_BGR2RGB)` first)"
     return ""
 
@@ -114,9 +120,15 @@ def source_text(arrival, script) -> str:
     src = arrival.encoding.source
     if src.node is not None:
         return f" from `{src.what}` (line {script.line(src.node)})"
-    if arrival.data is None and arrival.model is not None:
+    if assumed(arrival):
         return " (no training data in sight: assuming images as decoded, 0..255)"
     return ""
+
+
+def assumed(arrival) -> bool:
+    """The pixels' range is not seen but assumed: a model compiled with no data in sight
+    (engine/script.py `arrivals`). A finding resting on it is a warning that says so."""
+    return arrival.data is None and arrival.model is not None and arrival.encoding.source.node is None
 
 
 def arrived_text(verdict: Verdict, script) -> str:
@@ -166,8 +178,11 @@ def judgements(script) -> list[Judgement]:
         return cached
     out: list[Judgement] = []
     seen: set[tuple[str, int]] = set()
-    for arrival in list(script.arrivals()) + list(task_arrivals(script)):
+    arrivals = list(script.arrivals()) + list(task_arrivals(script))
+    for arrival in arrivals:
         j = judge(arrival, script)
+        if j is not None and getattr(arrival, "phase", "train") != "train":
+            j = _serving(arrival, j, arrivals, script)
         if j is None:
             continue
         entry = arrival.feed.backbone.entry
@@ -182,6 +197,53 @@ def judgements(script) -> list[Judgement]:
     return out
 
 
+_PHASE_TEXT = {"predict": "this prediction", "predict_on_batch": "this prediction", "evaluate": "this evaluation",
+               "test_on_batch": "this evaluation", "validation": "the validation data", "__call__": "this call"}
+
+
+def _same_input(a: Verdict, b: Verdict) -> bool:
+    if a.kind != b.kind:
+        return False
+    if a.kind == "affine":
+        return a.interval is not None and b.interval is not None and close(a.interval, b.interval)
+    return a.mode == b.mode
+
+
+def _serving(arrival, j: Judgement, arrivals, script) -> Judgement | None:
+    """A judgement on data fed by predict/evaluate/validation. Data prepared like the training data
+    are the training's finding (reported once, there); where the training is right, the message
+    names the training path, since train and serve preprocessing differ."""
+    trained = [a for a in arrivals if getattr(a, "phase", "train") == "train" and a.model is arrival.model
+               and a.feed.backbone is arrival.feed.backbone and a.data is not None]
+    if any(_same_input(a.verdict, arrival.verdict) for a in trained):
+        return None
+    good = [a for a in trained if a.verdict.kind not in ("unknown", "double") and judge(a, script) is None]
+    what = _PHASE_TEXT.get(arrival.phase, "this call")
+    if good and len(good) == len(trained):
+        ref = good[0]
+        where = f" at line {script.line(ref.step.node)}" if ref.step is not None and ref.step.node is not None else ""
+        j.message = (
+            f"train and serve preprocessing differ: the training{where} feeds {_fed_text(ref, script)}; "
+            f"{what} feeds {_fed_text(arrival, script, origin=False)}. " + j.message[0].upper() + j.message[1:]
+        )
+    return j
+
+
+def _fed_text(arrival, script, origin: bool = True) -> str:
+    verdict, enc = arrival.verdict, arrival.encoding
+    src = enc.source
+    origin = f" from `{src.what}` (line {script.line(src.node)})" if src.node is not None and origin else ""
+    if verdict.kind == "raw":
+        return f"raw 0..255 pixels{origin}"
+    if verdict.kind == "preprocess" and verdict.first is not None:
+        contract = CONTRACT_TEXT.get(verdict.mode or "", f"{verdict.mode} mode")
+        return f"{contract} via {step_text(verdict.first, script)}"
+    landed = _interval_through(enc)
+    if landed is not None and verdict.last is not None:
+        return f"{fmt_interval(landed)} via {step_text(verdict.last, script)}"
+    return "other pixels" + origin
+
+
 @dataclass
 class TaskArrival:
     feed: Feed
@@ -190,6 +252,7 @@ class TaskArrival:
     data: Data | None
     encoding: Encoding
     verdict: Verdict
+    phase: str = "train"
 
 
 def task_arrivals(script):
@@ -202,6 +265,13 @@ def task_arrivals(script):
             if isinstance(step.data, Data):
                 feed = Feed(model.backbones[0], relative(), None, step.node)
                 yield TaskArrival(feed, model, step, step.data, step.data.encoding, describe(step.data.encoding))
+        # Its predict/evaluate run the same preprocessor (KH utils/pipeline_model.py).
+        for name, x, node in model.__dict__.get("uses", []):
+            if isinstance(x, Tensor) and x.origin is None:
+                x = Data(x.encoding, None, node, "tensor", paired=False)
+            if isinstance(x, Data) and name in _PHASE_TEXT:
+                feed = Feed(model.backbones[0], relative(), None, node)
+                yield TaskArrival(feed, model, None, x, x.encoding, describe(x.encoding), phase=name)
 
 
 def _from_keras_hub(script, backbone: Backbone) -> bool:
@@ -221,6 +291,8 @@ def judge(arrival, script) -> Judgement | None:
     if not backbone.pretrained:
         return None
     contract = kb.contract_of(backbone)
+    if contract == "preset":
+        return _bare_keras_hub(arrival, backbone, script)
     if contract is None or contract not in CONTRACT_TEXT:
         return None
     enc: Encoding = arrival.encoding
@@ -242,6 +314,16 @@ def judge(arrival, script) -> Judgement | None:
     if verdict.kind == "raw":
         if contract == "raw":
             return None
+        if assumed(arrival):
+            # Nothing seen about the data: say what the model lacks, at warning severity.
+            msg = (
+                f"{name} gets the model's input unchanged: the model holds no preprocessing, and the data it "
+                f"is fed are not in sight (it is compiled, but no training step or loader shows them), so tllint "
+                f"cannot tell whether they are scaled. Its pretrained weights expect {CONTRACT_TEXT[contract]}; images as decoded "
+                f"(0..255) would make the features garbage. Fix: if the data are not scaled elsewhere, "
+                f"{family_fix(backbone, contract)}, before the backbone."
+            )
+            return Judgement("TL101", arrival.feed.node, msg, data, severity="warning")
         msg = (
             f"raw pixels (0..255){source_text(arrival, script)} reach {name}, whose "
             f"pretrained weights expect {CONTRACT_TEXT[contract]}; nothing on the way scales them"
@@ -290,12 +372,38 @@ def judge(arrival, script) -> Judgement | None:
             f"pretrained features are off and accuracy stalls well below what the backbone can do. "
             f"Fix: replace {step_text(last, script)} with {family_fix(backbone, contract)}."
         )
-        return Judgement("TL102", last.node, msg, data)
+        return Judgement("TL102", last.node, msg, data, severity="warning" if assumed(arrival) else None)
     return None
 
 
+def _bare_keras_hub(arrival, backbone: Backbone, script) -> Judgement | None:
+    """A keras_hub backbone (`Backbone.from_preset`, `task.backbone`) has no preprocessing in its graph:
+    every preset's ImageConverter scales the pixels (1/255 with mean/std, or to [-1, 1]), and only a task's
+    fit/predict/evaluate runs it. Raw pixels there are TL101; a scaled range may be the preset's: unknown."""
+    if arrival.verdict.kind != "raw" or assumed(arrival):
+        return None
+    preset = backbone.kwargs.get("__preset__")
+    preset_text = f'"{preset.value}"' if isinstance(getattr(preset, "value", None), str) else "<preset>"
+    if backbone.kind == "keras_hub_task":
+        via = "`preprocessor=None` turns off the preset's preprocessing in the task's fit/predict/evaluate"
+    elif backbone.name.endswith(".backbone"):
+        via = "taken from a task, it bypasses the task's preprocessor, which runs only inside the task's own fit/predict/evaluate"
+    else:
+        via = "unlike a task (`ImageClassifier.from_preset`), a backbone has no preprocessor"
+    msg = (
+        f"raw pixels (0..255){source_text(arrival, script)} reach {backbone_text(backbone)}, which has no "
+        f"preprocessing in its graph ({via}); its pretrained weights expect what the preset's ImageConverter "
+        f"makes of the pixels (scaled by 1/255 with the ImageNet mean/std, or to [-1, 1], per preset), so the "
+        f"features are garbage. Fix: apply `keras_hub.layers.ImageConverter.from_preset({preset_text})` to the "
+        f"0..255 pixels before the backbone."
+    )
+    data = {"backbone": backbone.name, "contract": "preset", "unit": backbone, "feed": arrival.feed,
+            "encoding": arrival.encoding, "data": arrival.data}
+    return Judgement("TL101", arrival.feed.node, msg, data)
+
+
 def _assumed(arrival) -> str:
-    if arrival.data is None and arrival.model is not None and arrival.encoding.source.node is None:
+    if assumed(arrival):
         return " (no training data in sight: assuming images as decoded, 0..255)"
     return ""
 
@@ -318,7 +426,9 @@ def _raw_notes(arrival, script) -> str:
     for step in arrival.encoding.steps:
         line = _line(script, step.node)
         at = f" at line {line}" if line else ""
-        if step.kind == "note":
+        if step.kind == "note" and step.mode == "discarded":
+            notes.append(f" (`{step.what}`{at} returns a new array and its result is not used: a uint8 array is never changed in place)")
+        elif step.kind == "note":
             notes.append(f" (`{step.what}`{at} does nothing: its input is already float, e.g. after `tf.image.resize`)")
         elif step.kind == "preprocess" and step.mode == "passthrough":
             notes.append(f" (`{step.what}`{at} is a pass-through: it returns its input unchanged)")

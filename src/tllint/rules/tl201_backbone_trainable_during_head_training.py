@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tllint.engine.timeline import TrainableEvent
-from tllint.engine.values import Backbone
+from tllint.engine.timeline import TrainableEvent, unit_contains
+from tllint.engine.values import Backbone, LayerSet
 from tllint.engine.learning_rates import fmt, rate_at
 from tllint.rules import Report, Rule
-from tllint.rules._common import _touches, has_fresh_head, head_training_trains, unit_label, versions_field
+from tllint.rules._common import _touches, fresh_head_at, has_fresh_head, head_training_trains, unit_label, versions_field
 
 class BackboneTrainableDuringHeadTraining(Rule):
     code = "TL201"
@@ -22,6 +22,8 @@ class BackboneTrainableDuringHeadTraining(Rule):
             if not steps:
                 continue
             first = steps[0]
+            if not fresh_head_at(script, model, first):
+                continue  # weights restored into the head (load_weights) on some path: not fresh
             for backbone in model.backbones:
                 trains = head_training_trains(script, model, backbone, first)
                 if trains is None:
@@ -37,7 +39,7 @@ class BackboneTrainableDuringHeadTraining(Rule):
                 break
             if isinstance(ev, TrainableEvent) and ev.value and _touches(ev.target, backbone):
                 culprit = ev
-            if isinstance(ev, TrainableEvent) and ev.value is False and _touches(ev.target, backbone):
+            if isinstance(ev, TrainableEvent) and ev.value is False and _freezes_part_of(ev.target, backbone):
                 partial = ev
         step_text = "the first `fit`" if first.method != "implicit" else "the first training step (here the `compile`)"
         line = script.line(first.node)
@@ -50,7 +52,7 @@ class BackboneTrainableDuringHeadTraining(Rule):
             node = backbone.node
             cause = "it is created with `trainable=True`"
         elif state.base and state.overrides and partial is not None:
-            node = backbone.node
+            node = partial.node  # the slice to widen is the fix, so the finding sits on it
             cause = (
                 f"only some of its layers are frozen (`{script.code(partial.node)}` at line {script.line(partial.node)}), "
                 f"the others train from the first step"
@@ -84,3 +86,11 @@ class BackboneTrainableDuringHeadTraining(Rule):
             message += " (Keras 2 / tf_keras trains with the state at `compile`; Keras 3 captures it at the first training step, where it was frozen.)"
         return Report(node, message, severity=severity, keras=keras, data={"backbone": backbone.name, "step_line": line,
                       "unit": backbone, "model": model, "first": first, "culprit": culprit})
+
+
+def _freezes_part_of(target, backbone: Backbone) -> bool:
+    """A freeze that reaches (some of) the backbone's layers: its own, or a slice of the layers of
+    a model holding it (`model.layers[:15]` of a model built on `base.input`)."""
+    if isinstance(target, LayerSet):
+        return target.owner is backbone or unit_contains(target.owner, backbone)
+    return _touches(target, backbone)

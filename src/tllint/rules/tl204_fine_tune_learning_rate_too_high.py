@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tllint.engine.learning_rates import fmt, rate_at
 from tllint.rules import Report, Rule
-from tllint.rules._common import backbone_trainable, has_fresh_head, head_training_trains, step_phase, unit_label
+from tllint.rules._common import backbone_trainable, fresh_head_at, head_training_trains, step_phase, unit_label
 
 HIGH = 1e-3
 
@@ -30,7 +30,7 @@ class FineTuneLearningRateTooHigh(Rule):
             if not steps or model.kind == "keras_hub_task":
                 continue  # (a keras_hub task builds its own head: which phase a step is, is unknown)
             head_rate = None
-            fresh = has_fresh_head(model)
+            fresh = fresh_head_at(script, model, steps[0])
             if fresh:
                 first = steps[0]
                 if all(backbone_trainable(script, b, model, first) is False for b in model.backbones if b.pretrained):

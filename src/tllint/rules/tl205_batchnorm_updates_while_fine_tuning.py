@@ -51,9 +51,12 @@ class BatchNormUpdatesWhileFineTuning(Rule):
                     affected, training_false, verdict = result
                     cause = first_unfreeze_before(script, backbone, step)
                     node = cause.node if cause is not None else step.node
-                    if id(node) in reported:
+                    # One finding per root cause: the unfreeze, else the backbone left trainable
+                    # (a second model fine-tuned on the same backbone in the same state adds none).
+                    key = id(cause.node) if cause is not None else id(backbone)
+                    if key in reported:
                         continue
-                    reported.add(id(node))
+                    reported.add(key)
                     yield self._report(script, model, backbone, step, cause, affected, training_false, verdict)
 
     def _affected(self, script, model, backbone, step):

@@ -7,12 +7,17 @@
 - inner layers re-enabled while their parent is frozen: no effect in Keras 2 / tf_keras, in Keras 3
   they train (and BatchNormalization layers update their statistics) while `base.trainable_weights`
   stays empty (keras-facts §0 item 3, §2(b), §2(d) rows 4-5);
-- freezing a backbone that is not part of the model being trained.
+- freezing a backbone that is not part of the model being trained;
+- a flag loop (`if layer.name == "block5_conv1": set_trainable = True`) waiting for a name the
+  backbone does not have (knowledge/layer_table.py): the flag never changes, every layer keeps the
+  first value.
 """
 
 from __future__ import annotations
 
-from tllint.engine.layersets import describe_selector, indices, layer_count, outer_entries, selection_size
+import difflib
+
+from tllint.engine.layersets import describe_selector, indices, layer_count, layouts, outer_entries, selection_size
 from tllint.engine.timeline import TrainableEvent, compatible, unit_contains
 from tllint.engine.values import Backbone, LayerSet, Model
 from tllint.rules import Report, Rule
@@ -46,6 +51,39 @@ class IneffectiveFreeze(Rule):
                 report = self._not_trained(script, ev, target, trained_models)
             if report is not None and emit(report) is not None:
                 yield report
+        for info in script.interp.__dict__.get("absent_name_loops", ()):
+            report = self._absent_name(script, info)
+            if report is not None and emit(report) is not None:
+                yield report
+
+    # -- a flag loop waiting for a layer name the backbone does not have ----------------------
+    def _absent_name(self, script, info):
+        backbone = info["owner"]
+        if not isinstance(backbone, Backbone) or not backbone.pretrained:
+            return None
+        test = info["test"]
+        wanted = " / ".join(repr(t) for t in test[1]) if isinstance(test[1], tuple) else repr(test[1])
+        how = {"name_eq": "is named", "name_in": "is named", "name_contains": "has a name containing",
+               "name_startswith": "has a name starting with", "name_endswith": "has a name ending with"}[test[0]]
+        found = layouts(backbone, script.target.major)
+        names = found[0].names if found else ()
+        similar = _closest(test[1], names)
+        hint = f" (did you mean {similar!r}?)" if similar else ""
+        flag = info["flag"]
+        changes = info["changes"]
+        if changes is False:
+            effect = f"so `{flag}` stays {info['start']} and the loop sets `trainable = False` on every layer: nothing of it is fine-tuned"
+        elif changes is True:
+            effect = f"so `{flag}` stays {info['start']} and the loop sets `trainable = True` on every layer: all of it is trained"
+        else:
+            effect = f"so `{flag}` stays {info['start']} and the loop changes no layer"
+        return Report(
+            info["test_node"],
+            f"No layer of {unit_label(backbone)} {how} {wanted}{hint}: `{script.code(info['test_node'])}` (line "
+            f"{script.line(info['test_node'])}) never holds, {effect}. Use a name the model has "
+            f"(`{backbone.var or 'base_model'}.summary()` lists them).",
+            data={"kind": "absent-layer-name", "name": test[1]},
+        )
 
     # -- model.layers[0] / model.layers[:N] -----------------------------------------------
     def _outer_slice(self, script, ev, ls: LayerSet):
@@ -188,3 +226,10 @@ class IneffectiveFreeze(Rule):
             f"the instance the model uses).",
             data={"kind": "not-trained"},
         )
+
+
+def _closest(wanted, names) -> str | None:
+    if not isinstance(wanted, str):
+        return None
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.8)
+    return close[0] if close else None

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from tllint.engine.heads import input_shapes
+from tllint.engine.values import Const, Seq
 from tllint.rules import Report, Rule
+from tllint.rules._tl306_pipeline import pipeline_reports
 
 
-def _fmt(shape) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+def _fmt(shape, literal=None) -> str:
+    """A shape as written; a side not known statically (a size chosen in a branch, a tensor's
+    unknown side) prints as `?`, a literal `None` as `None`."""
+    return "(" + ", ".join(str(d) if d is not None else ("None" if literal and literal[i] else "?")
+                           for i, d in enumerate(shape)) + ")"
+
+
+def _literal(backbone):
+    """Per side of `input_shape=`, whether the script wrote it as a constant (a literal `None` too)."""
+    value = backbone.kwargs.get("input_shape")
+    return tuple(isinstance(item, Const) for item in value.items) if isinstance(value, Seq) else None
 
 
 class InputSizeMismatch(Rule):
     code = "TL306"
     name = "input-size-mismatch"
     severity = "error"
-    summary = "The input shape is below the model's minimum, not 3 channels, or has no matching pretrained weights."
+    summary = ("The input shape is below the model's minimum, not 3 channels, has no matching pretrained weights, "
+               "or differs from the image size of the data pipeline.")
 
     def check(self, script):
         if "channels_first" in script.source:
@@ -30,25 +42,28 @@ class InputSizeMismatch(Rule):
                 if found is not None:
                     break
             shape = backbone.input_shape
+            literal = _literal(backbone)
             if (found is None and imagenet and entry.size_mismatch_behaviour == "static_shape_required"
-                    and shape is not None and None in shape):
+                    and shape is not None and literal is not None and len(literal) == len(shape)
+                    and any(d is None and known for d, known in zip(shape, literal))):
                 # The check runs on the `input_shape` argument only (K3 nasnet.py:134-156, keras-facts e7.out).
                 found = ("static-shape",
                          (f"{entry.name} with `weights='imagenet'` needs a static input shape, but `input_shape` is "
-                          f"{_fmt(shape)}: Keras raises ValueError when it builds the model. Pass a fixed size, e.g. "
+                          f"{_fmt(shape, literal)}: Keras raises ValueError when it builds the model. Pass a fixed size, e.g. "
                           f"`input_shape=({entry.default_size}, {entry.default_size}, 3)`, and resize the images to it."),
                          None)
             if found is None:
                 continue
             kind, message, severity = found
             yield Report(backbone.node, message, severity=severity, data={"kind": kind, "backbone": entry.name})
+        yield from pipeline_reports(script)
 
     def _problem(self, backbone, entry, src, imagenet):
         h, w, c = src.shape
         if h in (1, 3) and c not in (1, 3, None):
             return None  # looks channels-first (keras.json may say so): not ours to judge
         how = {"input_shape": "`input_shape`", "input_tensor": "the `input_tensor` shape", "call": "the input it is called on"}[src.how]
-        shown = _fmt(src.shape)
+        shown = _fmt(src.shape, _literal(backbone) if src.how == "input_shape" else None)
         name = entry.name
         size = entry.default_size
         if imagenet and c is not None and c != 3:

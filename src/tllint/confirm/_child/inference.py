@@ -91,6 +91,10 @@ def _inference(name, orig):
             S.depth -= 1
         if name == "predict" and full is not None:
             result = tile(result, full)
+        if name in ("predict", "predict_on_batch"):
+            shape = getattr(result, "shape", None)  # TL404: how many output units the predictions have
+            if shape is not None:
+                emit("predicted", line=line, shape=[int(d) if d is not None else None for d in shape])
         S.cached[key] = result
         return result
 

@@ -13,6 +13,7 @@ from tllint.engine import kb, registry
 from tllint.engine.api.support import kw, src
 from tllint.engine.pixels import Step, relative
 from tllint.engine.registry import InterpreterApi
+from tllint.engine.timeline import RestoreEvent
 from tllint.engine.values import (
     UNKNOWN,
     Backbone,
@@ -91,7 +92,56 @@ def _preprocess(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
         return UNKNOWN
     if mode is None:
         return with_step(x, Step("opaque", src(interp, node), node))
-    return with_step(x, Step("preprocess", f"{module}.preprocess_input" if module else "preprocess_input", node, mode=mode, module=module))
+    what = f"{module}.preprocess_input" if module else "preprocess_input"
+    out = with_step(x, Step("preprocess", what, node, mode=mode, module=module))
+    _in_place(interp, x, what, mode, module, node)
+    return out
+
+
+# Loaders whose images are NumPy arrays (PIL images become arrays through img_to_array / np.array).
+_NUMPY_SOURCES = ("cv2.imread", "cv2.VideoCapture.read", "PIL.Image.open", "imageio.imread", "skimage.io.imread",
+                  "load_img")
+
+
+def _numpy_float(x: Value) -> bool:
+    """A float NumPy array of pixels, as far as the script shows: preprocess_input changes it in place."""
+    if not isinstance(x, (Tensor, Data)) or (isinstance(x, Tensor) and x.origin is not None):
+        return False
+    enc = x.encoding
+    source = enc.source.what
+    numpy = source in _NUMPY_SOURCES or source.endswith(".load_data()")
+    return numpy and enc.dtype == "float" and not any(s.what.startswith(("tf.", "tensorflow.")) for s in enc.steps)
+
+
+def _in_place(interp: InterpreterApi, x: Value, what: str, mode: str, module: str | None, node) -> None:
+    """`preprocess_input(x)` on a float NumPy array writes its result into `x` for every mode but the
+    pass-through (caffe subtracts the means in place and leaves `x` in RGB order: the range is the
+    same); uint8 arrays and tensors are never changed (docs/facts/preprocess_in_place.*.out). The
+    variables bound to `x` are rebound; a bare statement on an array of unknown kind or dtype makes
+    them unknown, and on a uint8 array leaves a note for the message (its result is thrown away)."""
+    if mode == "passthrough" or not isinstance(node, cst.Call) or not node.args:
+        return
+    arg = node.args[0].value
+    if not isinstance(arg, cst.Name) or (isinstance(x, Tensor) and x.origin is not None):
+        return
+    stmt = getattr(interp, "stmt", None)
+    bare = isinstance(stmt, cst.Expr) and stmt.value is node
+    if _numpy_float(x):
+        new = with_step(x, Step("preprocess", src(interp, node), node, mode=mode, module=module, in_place=True))
+    elif not bare:
+        return
+    elif x.encoding.dtype == "uint8":
+        new = with_step(x, Step("note", what, node, mode="discarded"))
+    else:
+        new = with_step(x, Step("opaque", f"{src(interp, node)} (in place?)", node))
+    if interp.env.get(arg.value) is x:
+        interp.env[arg.value] = new
+    # The caller's variable when `x` is a parameter (`def prep(X): preprocess_input(X)`): the same
+    # array. Other names of the current frame may hold copies (`X.copy()` is the same value here).
+    for frame in (getattr(interp, "frames", None) or [])[:-1]:
+        for name, value in list(frame.env.items()):
+            if value is x:
+                frame.env[name] = new
 
 
 # ---------------------------------------------------------------------- the backbone value
@@ -156,9 +206,23 @@ def _get_layer(interp: InterpreterApi, obj: Backbone, name: str, args, kwargs, n
     return UNKNOWN
 
 
-@registry.method(Backbone, "predict", "__call__")
+@registry.method(Backbone, "predict", "__call__", "predict_generator")
 def _predict(interp: InterpreterApi, obj: Backbone, name: str, args, kwargs, node) -> Value:
+    if name == "predict_generator":  # Keras 2 (removed in Keras 3): its data is `generator=`
+        interp.flavours.add("keras2-api")
+        if not args and "generator" in kwargs:
+            args, kwargs = [kwargs["generator"]], {k: v for k, v in kwargs.items() if k != "generator"}
     return apply_backbone(interp, obj, args, kwargs, node)
+
+
+@registry.method(Backbone, "load_weights")
+def _load_weights(interp: InterpreterApi, obj: Backbone, name: str, args, kwargs, node) -> Value:
+    # `ResNet50(weights=None, ...)` then `base.load_weights("resnet50_notop.h5")`: pretrained weights
+    # from a file, with the family's input contract, like `weights="path.h5"`.
+    if obj.kind == "applications" and obj.weights == "none":
+        obj.weights = "file"
+    interp.add_event(RestoreEvent(node, (), target=obj, method=name))
+    return UNKNOWN
 
 
 @registry.method(Backbone, "compile", "fit", "train_on_batch")

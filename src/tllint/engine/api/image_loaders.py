@@ -1,5 +1,5 @@
 """Keras image loading: `image_dataset_from_directory`, `ImageDataGenerator` and its `flow*`
-methods, `keras.datasets`, `load_img` / `img_to_array`.
+methods, `keras.datasets`, `load_img` / `img_to_array`, `keras.utils.Sequence` / `PyDataset` subclasses.
 
 Range facts (keras-facts §5): `image_dataset_from_directory` (every import path) yields float32
 pixels in [0, 255]; `load_img` gives uint8 0..255 and `img_to_array` turns it into float32
@@ -10,21 +10,26 @@ featurewise/samplewise normalisation.
 from __future__ import annotations
 
 from tllint.engine import registry
+from tllint.engine.api.evaluation import loader_order
 from tllint.engine.api.support import apply_function, decoder, src
 from tllint.engine.pixels import Encoding, Source, Step
 from tllint.engine.registry import InterpreterApi
 from tllint.engine.values import (
     UNKNOWN,
     BoundMethod,
+    ClassV,
     Const,
     Data,
+    Func,
     Generator,
+    Instance,
     Labels,
     Ref,
     Seq,
     Tensor,
     Value,
     const_value,
+    find_method,
     is_number,
     retype,
     with_step,
@@ -44,6 +49,7 @@ _NORMALIZING = ("samplewise_center", "samplewise_std_normalization", "featurewis
 )
 def _image_dataset(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     result = _from_directory(interp, kwargs, node)
+    record_split(interp, result, args, kwargs, node, "image_dataset_from_directory", None)
     if isinstance(result, Seq):
         result.items = [_float_data(d) for d in result.items]
         return result
@@ -59,11 +65,33 @@ def _from_directory(interp: InterpreterApi, kwargs, node) -> Value:
     if isinstance(names, Seq):
         labels.num_classes = len(names.items)
     data = Data(Encoding(Source("raw", "image_dataset_from_directory", node)), labels, node, "image_dataset_from_directory")
+    _record_size(data, kwargs, "image_size", node)
     interp.datas.append(data)
     subset = const_value(kwargs.get("subset", Const(None)))
+    # Shuffled files reshuffle on every pass; the validation half of subset="both" is built unshuffled.
+    # `shuffle=False` also changes which files a split takes: no fix where there is one.
+    loader_order(interp, data, kwargs, node, "image_dataset_from_directory",
+                 fixable=not ({"subset", "validation_split"} & set(kwargs)))
     if subset == "both":
-        return Seq([data, Data(data.encoding, labels, node, data.what)], "list")
+        other = Data(data.encoding, labels, node, data.what)
+        _record_size(other, kwargs, "image_size", node)
+        return Seq([data, other], "list")
     return data
+
+
+def _record_size(data: Data, kwargs, keyword: str, node) -> None:
+    """The (height, width) every image is resized to, when statically known: `image_size=` /
+    `target_size=`, default (256, 256) for both (keras-facts §5). Read by TL306. Unknown with
+    `*args` / `**config` or positional arguments after the first."""
+    call_args = getattr(node, "args", None)
+    if call_args is None or any(a.star for a in call_args) or sum(a.keyword is None for a in call_args) > 1:
+        return
+    size = kwargs.get(keyword)
+    if size is None:
+        data.__dict__["image_size"] = ((256, 256), f"the default `{keyword}=(256, 256)`")
+        return
+    if isinstance(size, Seq) and len(size.items) == 2 and all(is_number(i) and isinstance(i.value, int) for i in size.items):
+        data.__dict__["image_size"] = ((size.items[0].value, size.items[1].value), f"`{keyword}=({size.items[0].value}, {size.items[1].value})`")
 
 
 def _float_data(data: Value) -> Value:
@@ -102,6 +130,8 @@ def make_generator(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Valu
         gen.__dict__["positional_value"] = args[0]
         gen.normalizes = bool(const_value(kwargs.get("featurewise_std_normalization", Const(False)))) or any(
             const_value(kwargs.get(k, Const(False))) is True for k in ("samplewise_center", "samplewise_std_normalization"))
+    gen.__dict__["augment"] = generator_augmentation(gen, kwargs)
+    gen.__dict__["validation_split"] = kwargs.get("validation_split", Const(None))
     return gen
 
 
@@ -124,6 +154,10 @@ def _generator_flow(interp: InterpreterApi, gen: Generator, method: str, args, k
         x = args[0] if args else kwargs.get("x", UNKNOWN)
         if isinstance(x, (Data, Tensor)):
             enc = x.encoding
+        elif gen.__dict__.get("augment"):
+            # Arrays tllint cannot follow, through a generator that augments them (TL402): the
+            # flow is known, its pixels are not.
+            enc = Encoding(Source("unknown", "flow", node))
         else:
             return UNKNOWN
         y = args[1] if len(args) > 1 else kwargs.get("y", UNKNOWN)
@@ -151,6 +185,10 @@ def _generator_flow(interp: InterpreterApi, gen: Generator, method: str, args, k
         data = with_step(data, Step("normalize", "featurewise/samplewise normalisation", gen.node))
     data.node = node
     data.__dict__["generator"] = gen
+    if method != "flow":
+        _record_size(data, kwargs, "target_size", node)
+    record_split(interp, data, args, kwargs, node, method, gen)
+    loader_order(interp, data, kwargs, node, method)  # shuffle defaults to True (engine/api/evaluation.py)
     interp.datas.append(data)
     return data
 
@@ -174,3 +212,101 @@ def _img_to_array(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value
     if isinstance(x, (Tensor, Data)):
         return retype(x, "float")
     return UNKNOWN
+
+
+# ---------------------------------------------------------------------- keras.utils.Sequence / PyDataset subclasses
+_SEQUENCE_BASES = (
+    "keras.utils.Sequence", "keras.utils.PyDataset", "keras.utils.data_utils.Sequence", "keras.utils.all_utils.Sequence",
+    "keras.utils.py_dataset_adapter.PyDataset", "keras.utils.Sequence.Sequence",
+)
+
+
+def _is_sequence_class(cls: ClassV, depth: int = 0) -> bool:
+    for base in cls.bases:
+        if isinstance(base, Ref) and base.name in _SEQUENCE_BASES:
+            return True
+        if isinstance(base, ClassV) and depth < 8 and _is_sequence_class(base, depth + 1):
+            return True
+    return False
+
+
+def sequence_batches(interp: InterpreterApi, value: Value, node) -> Value:
+    """A `keras.utils.Sequence` / `PyDataset` subclass instance handed to fit or predict: its batches
+    are what its `__getitem__` returns (run once, with the instance as it is then). Other values as given."""
+    if not isinstance(value, Instance) or not _is_sequence_class(value.cls):
+        return value
+    cached = value.__dict__.get("batches")
+    if cached is not None:
+        return cached
+    getitem = find_method(value.cls, "__getitem__")
+    result: Value = UNKNOWN
+    if getitem is not None:
+        batch = interp.call_function(Func(getitem.node, "__getitem__", bound_self=value, module=getitem.module),
+                                     [UNKNOWN], {}, node)
+        collect = registry.hook_handler("collect", batch)
+        result = collect(interp, batch, getitem.node, "generator") if collect is not None else UNKNOWN
+    if isinstance(result, Data):
+        result.what = f"{value.cls.name}.__getitem__"
+    value.__dict__["batches"] = result
+    return result
+
+
+# ---------------------------------------------------------------------- subsets, splits and augmentation (TL402, TL403)
+# ImageDataGenerator arguments that draw a random transform for every image, on every subset and
+# every flow of the generator (docs/facts/tl402_augmented_evaluation.*.out).
+AUGMENTING = ("rotation_range", "width_shift_range", "height_shift_range", "brightness_range", "shear_range",
+              "zoom_range", "channel_shift_range", "horizontal_flip", "vertical_flip")
+
+
+def _augmenting(value: Value) -> bool:
+    """A constant argument value that turns its transform on (0, 0.0, False, None, [1, 1] do not)."""
+    if isinstance(value, Const):
+        return value.value is True or (is_number(value) and value.value != 0)
+    if isinstance(value, Seq) and value.items and all(is_number(i) for i in value.items):
+        return len({i.value for i in value.items}) > 1
+    return False
+
+
+def generator_augmentation(gen: Generator, kwargs) -> list[str]:
+    """The augmentation arguments of `ImageDataGenerator(...)` that are on, as written."""
+    return [key for key in AUGMENTING if key in kwargs and _augmenting(kwargs[key])]
+
+
+def _directory_key(interp: InterpreterApi, args, kwargs, node) -> str | None:
+    """The folder a loader reads, when it is a known string (trailing slashes dropped)."""
+    value = args[0] if args else kwargs.get("directory", UNKNOWN)
+    text = const_value(value)
+    if isinstance(text, str) and text.strip("/"):
+        return text.rstrip("/")
+    return None
+
+
+def record_split(interp: InterpreterApi, result: Value, args, kwargs, node, method: str, gen: Generator | None) -> None:
+    """What TL403 compares between the training and validation sources: the folder, the subset, the
+    split fraction, the seed and whether the files are shuffled; `shuffled` (TL401, TL403) is set on an
+    `image_dataset_from_directory` dataset that reshuffles on every pass (the validation half of
+    `subset="both"` is built unshuffled)."""
+    if method in ("flow", "flow_from_dataframe") or not isinstance(result, (Data, Seq)):
+        if isinstance(result, Data) and gen is not None:
+            result.__dict__["split"] = {"loader": method, "generator": gen, "subset": const_value(kwargs.get("subset", Const(None)))}
+        return
+    subset = const_value(kwargs.get("subset", Const(None)))
+    shuffle = kwargs.get("shuffle", Const(True))
+    facts = {
+        "loader": method,
+        "generator": gen,
+        "directory": _directory_key(interp, args, kwargs, node),
+        "subset": subset if isinstance(subset, str) or subset is None else UNKNOWN,
+        "split": gen.__dict__.get("validation_split") if gen is not None else kwargs.get("validation_split", Const(None)),
+        "seed": kwargs.get("seed", Const(None)),
+        "shuffle": const_value(shuffle) if isinstance(shuffle, Const) else None,
+        "node": node,
+    }
+    parts = result.items if isinstance(result, Seq) else [result]
+    for index, part in enumerate(parts):
+        if not isinstance(part, Data):
+            continue
+        part.__dict__["split"] = dict(facts, subset=("training", "validation")[index] if isinstance(result, Seq) else facts["subset"],
+                                      both=isinstance(result, Seq))
+        if method == "image_dataset_from_directory" and facts["shuffle"] is not False and not (isinstance(result, Seq) and index == 1):
+            part.__dict__.setdefault("shuffled", (node, True))

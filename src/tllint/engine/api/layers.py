@@ -14,7 +14,7 @@ from tllint.engine.api.support import apply_function, kw, src
 from tllint.engine.layersets import LayerIndex, index_narrowing, index_split
 from tllint.engine.pixels import Step, relative
 from tllint.engine.registry import InterpreterApi
-from tllint.engine.timeline import TrainableEvent
+from tllint.engine.timeline import AttributeEvent, TrainableEvent
 from tllint.engine.values import (
     UNKNOWN,
     Backbone,
@@ -71,14 +71,18 @@ def make_layer(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     return layer
 
 
-@registry.function("keras.Input", "keras.layers.Input", keeps_shape=True)
+@registry.function("keras.Input", "keras.layers.Input", "keras.models.Input", keeps_shape=True)  # models.Input: Keras 2
 def make_input(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     shape = kw(args, kwargs, "shape", 0, UNKNOWN)
     if not isinstance(shape, Seq):
         shape = kwargs.get("input_shape", shape)  # InputLayer(input_shape=...)
     rank = len(shape.items) + 1 if isinstance(shape, Seq) else None
     static = tuple(i.value if isinstance(i, Const) and (i.value is None or is_number(i)) else None for i in shape.items) if isinstance(shape, Seq) else None
-    return Tensor(relative(), interp.new_input_id(), rank=rank, shape=static)
+    tensor = Tensor(relative(), interp.new_input_id(), rank=rank, shape=static)
+    name = const_value(kwargs.get("name", UNKNOWN))
+    if isinstance(name, str):
+        tensor.__dict__["input_name"] = name  # a dict `x` of fit/predict is matched by input name
+    return tensor
 
 
 # ---------------------------------------------------------------------- applying layers
@@ -97,6 +101,9 @@ def apply_layer(interp: InterpreterApi, layer: LayerV, x: Value, node) -> Value:
         x = tensors[0]
     if not isinstance(x, (Tensor, Data)):
         return UNKNOWN
+    if short in PIXEL_LAYERS and isinstance(x, Tensor) and x.origin is not None:
+        # (not listed among the model's layers: their positions are then not known, outer_layers.py)
+        interp.__dict__.setdefault("unplaced_origins", set()).add(x.origin)
     if short == "Rescaling":
         scale = kw(layer.args, layer.kwargs, "scale", 0, UNKNOWN)
         offset = kw(layer.args, layer.kwargs, "offset", 1, Const(0.0))
@@ -158,7 +165,27 @@ def _adapt(interp: InterpreterApi, obj: LayerV, name: str, args, kwargs, node) -
 
 @registry.hook("attribute", LayerV, LayerSet)
 def _bound(interp: InterpreterApi, obj: Value, attr: str, node) -> Value:
+    if attr == "output" and isinstance(obj, LayerSet):
+        cut = cut_output(interp, obj)
+        if cut is not None:
+            return cut
     return BoundMethod(obj, attr)
+
+
+def cut_output(interp: InterpreterApi, ls: LayerSet) -> Value | None:
+    """`base.get_layer("block4_pool").output` / `base.layers[-6].output`: the backbone cut at that
+    layer. It keeps the backbone's input and weights, so a head on it still sits on the backbone."""
+    backbone = ls.owner
+    if not isinstance(backbone, Backbone) or ls.filters or ls.selector[0] not in ("name", "index"):
+        return None
+    handler = registry.hook_handler("attribute", backbone)
+    whole = handler(interp, backbone, "output", ls.node) if handler is not None else None
+    if not isinstance(whole, Tensor):
+        return None
+    out = Tensor(whole.encoding, whole.origin, rank=None, backbone=backbone)
+    out.__dict__["cut"] = ls.selector
+    backbone.__dict__.setdefault("cuts", []).append(ls.selector)
+    return out
 
 
 # ---------------------------------------------------------------------- layer collections
@@ -184,8 +211,8 @@ def _select(interp: InterpreterApi, obj: LayerSet, key, node) -> Value:
         lower, upper = key.start, key.stop
         lo, hi = const_value(lower), const_value(upper)
         if (lo is None or isinstance(lo, int)) and (hi is None or isinstance(hi, int)) and isinstance(lower, Const) and isinstance(upper, Const):
-            return LayerSet(obj.owner, ("slice", lo, hi), obj.filters, node)
-        return LayerSet(obj.owner, ("slice", "?", "?"), obj.filters, node)
+            return dataclasses.replace(obj, selector=("slice", lo, hi), node=node)
+        return dataclasses.replace(obj, selector=("slice", "?", "?"), node=node)
     i = const_value(key)
     if not isinstance(i, int) or isinstance(i, bool):
         return UNKNOWN
@@ -195,7 +222,7 @@ def _select(interp: InterpreterApi, obj: LayerSet, key, node) -> Value:
             return obj.owner.layers[i]
         except IndexError:
             pass
-    return LayerSet(obj.owner, ("index", i), obj.filters, node)
+    return dataclasses.replace(obj, selector=("index", i), node=node)
 
 
 @registry.hook("iterate", LayerSet)
@@ -239,6 +266,17 @@ def _narrow_layers(interp: InterpreterApi, test: cst.BaseExpression):
             holder = interp.eval(node.comparisons[0].comparator)
             if isinstance(text, Const) and isinstance(text.value, str) and isinstance(holder, LayerName):
                 return _name_filter(interp, holder, "name_contains", text.value, negated ^ isinstance(op, cst.NotIn))
+            if isinstance(text, LayerName) and isinstance(holder, Seq) and holder.items \
+                    and all(isinstance(t, Const) and isinstance(t.value, str) for t in holder.items):
+                # `if layer.name in ["block5_conv1", "block5_conv2"]:`
+                names = tuple(t.value for t in holder.items)
+                return _name_filter(interp, text, "name_in", names, negated ^ isinstance(op, cst.NotIn))
+        if isinstance(op, (cst.Equal, cst.NotEqual)):
+            left, right = interp.eval(node.left), interp.eval(node.comparisons[0].comparator)
+            if isinstance(right, LayerName):
+                left, right = right, left
+            if isinstance(left, LayerName) and isinstance(right, Const) and isinstance(right.value, str):
+                return _name_filter(interp, left, "name_eq", right.value, negated ^ isinstance(op, cst.NotEqual))
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("startswith", "endswith"):
         holder = interp.eval(node.func.value)
         if isinstance(holder, LayerName) and node.args:
@@ -313,6 +351,15 @@ def _trainable_assignment(interp: InterpreterApi, obj: Value, attr: str, value: 
         obj = obj.attrs["__model__"]
     if isinstance(obj, (Backbone, Model, LayerSet)):
         interp.add_event(TrainableEvent(target, (), target=obj, value=flag))
+
+
+@registry.setter("*", Backbone, Model, LayerSet, LayerElem, LayerV)
+def _other_attribute(interp: InterpreterApi, obj: Value, attr: str, value: Value, target, value_node) -> None:
+    """Any other attribute of a layer or model: Keras accepts it and, unless it is one Keras reads,
+    ignores it (`layer.trainabel = False` freezes nothing). Recorded for the rules (TL208)."""
+    if isinstance(interp.stmt, (cst.Assign, cst.AnnAssign)):
+        target = interp.stmt
+    interp.add_event(AttributeEvent(target, (), target=obj, attr=attr, value=value))
 
 
 def _isinstance_value(interp: InterpreterApi, node, elem: LayerElem):

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tllint.engine import classes, registry
+from tllint.engine import classes, outer_layers, registry
+from tllint.engine.api.evaluation import predictions
+from tllint.engine.api.image_loaders import sequence_batches
+from tllint.engine.api.keras_hub import task_backbone
 from tllint.engine.api.layers import PIXEL_LAYERS
 from tllint.engine.api.optimizers import compiled_optimizer
 from tllint.engine.api.support import kw
 from tllint.engine.pixels import relative
 from tllint.engine.registry import InterpreterApi
-from tllint.engine.timeline import CompileEvent, TrainEvent
+from tllint.engine.timeline import CompileEvent, RestoreEvent, TrainEvent
 from tllint.engine.values import (
     UNKNOWN,
     Backbone,
@@ -70,6 +73,11 @@ def make_model(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
         model.__dict__["unknown_graph"] = True
         return model
     model.input_ids = tuple(t.origin for t in in_tensors if t.origin is not None)
+    model.__dict__["input_tensors"] = in_tensors  # their static shapes (TL306)
+    if len(in_tensors) > 1:
+        # Multi-input: a dict `x` reaches the inputs by their dict key or `Input(name=...)`.
+        keys = list(inputs.items) if isinstance(inputs, DictV) else [None] * len(in_tensors)
+        model.__dict__["input_keys"] = [k if k is not None else t.__dict__.get("input_name") for k, t in zip(keys, in_tensors)]
     _attach_graph(interp, model)
     model.output = out_tensors[0]
     model.head = list(out_tensors[0].layers)
@@ -159,6 +167,12 @@ def apply_model(interp: InterpreterApi, model: Model, x: Value, kwargs, node) ->
             interp.applications.append((model, x, out))
             return out
     rank = model.output.rank if model.output is not None else None
+    if not model.backbones and isinstance(model.output, Tensor) and not model.__dict__.get("unknown_graph"):
+        # A head model (`top_model(base.output)`, the Keras blog recipe): its layers extend the head
+        # of the tensor it is applied to (engine/heads.py tells whether they are fresh or restored).
+        out_t = Tensor(x.encoding, x.origin, rank, x.backbone, x.layers + tuple(model.head))
+        interp.applications.append((model, x, out_t))
+        return out_t
     out_t = Tensor(x.encoding, x.origin, rank, model.backbones[-1] if model.backbones else None, ())
     interp.applications.append((model, x, out_t))
     return out_t
@@ -205,13 +219,15 @@ def _is_keras_model_class(cls: ClassV, depth: int = 0) -> bool:
 @registry.hook("attribute", Model)
 def _attribute(interp: InterpreterApi, obj: Model, attr: str, node) -> Value:
     if attr == "layers":
-        return LayerSet(obj, ("all",), (), node)
+        return LayerSet(obj, ("all",), (), node, outer_layers.snapshot(obj, interp))
     if attr in ("trainable_weights", "trainable_variables"):
         return TrainableVars(obj)
     if attr == "optimizer":
         return ModelOptimizer(obj)
     if attr == "input" or attr == "inputs":
         return UNKNOWN
+    if attr == "backbone" and obj.kind == "keras_hub_task":
+        return task_backbone(interp, obj)
     return BoundMethod(obj, attr)
 
 
@@ -235,12 +251,25 @@ def _compile(interp: InterpreterApi, model: Model, name: str, args, kwargs, node
 def _fit(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
     # Keras 2's fit_generator names its data `generator=`; fit and train_on_batch call it `x`.
     data = kw(args, kwargs, "generator" if name == "fit_generator" else "x", 0, UNKNOWN)
+    data = sequence_batches(interp, data, node)  # a keras.utils.Sequence subclass: its __getitem__ batches
     if name == "fit_generator":
         interp.flavours.add("keras2-api")  # removed in Keras 3: the script runs on Keras 2
+    pixels = image_component(model, data, node)  # of a multi-input model's data, what reaches its backbone
+    apart = pixels is not data and isinstance(data, (Data, Tensor))
+    if pixels is not data and not apart:
+        data = pixels  # `[X_img, X_meta]`, `{"image": ...}`: its image part stands for it
     if isinstance(data, Tensor):
         data = Data(data.encoding, None, node, "tensor")
-    interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs),
-                                y=kw(args, kwargs, "y", 1, None) if name != "fit_generator" else None))
+    event = interp.add_event(TrainEvent(node, (), model=model, data=data, method=name, kwargs=dict(kwargs),
+                                        y=kw(args, kwargs, "y", 1, None) if name != "fit_generator" else None))
+    if apart:
+        # One array or dataset for several inputs: the step keeps its data, the pixel rules judge
+        # only what reaches the backbone (engine/script.py arrivals).
+        event.__dict__["pixels"] = pixels
+    val = kwargs.get("validation_data")
+    if val is not None and len(model.input_ids) > 1:
+        val_x = val.items[0] if isinstance(val, Seq) and len(val.items) in (2, 3) else val
+        event.__dict__["validation_pixels"] = image_component(model, val_x, node)
     return History(model)
 
 
@@ -262,13 +291,57 @@ def _get_layer(interp: InterpreterApi, model: Model, name: str, args, kwargs, no
     return UNKNOWN
 
 
-@registry.method(Model, "predict", "evaluate", "__call__", "predict_on_batch", "test_on_batch")
+@registry.method(Model, "predict", "evaluate", "__call__", "predict_on_batch", "test_on_batch",
+                 "predict_generator", "evaluate_generator")
 def _predict(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
-    x = kw(args, kwargs, "x", 0, UNKNOWN)
+    # Keras 2's predict_generator / evaluate_generator (removed in Keras 3) name their data `generator=`.
+    x = kw(args, kwargs, "generator" if name.endswith("_generator") else "x", 0, UNKNOWN)
+    x = sequence_batches(interp, x, node)
+    if name.endswith("_generator"):
+        interp.flavours.add("keras2-api")
+        name = name.removesuffix("_generator")
     if isinstance(x, Tensor) and x.origin is not None:
         return apply_model(interp, model, x, kwargs, node)
-    # Inference on data: what the model is fed outside training (ScriptModel.arrivals).
-    model.__dict__.setdefault("uses", []).append((name, x, node))
+    # Inference on data: what the model is fed outside training (ScriptModel.arrivals); of a
+    # multi-input model's data, the part that reaches its backbone.
+    model.__dict__.setdefault("uses", []).append((name, image_component(model, x, node), node))
+    if name in ("predict", "predict_on_batch") or (name == "__call__" and isinstance(x, (Data, Tensor))):
+        return predictions(model, x, node)  # the model's outputs (engine/api/evaluation.py)
+    return UNKNOWN
+
+
+def image_component(model: Model, x: Value, node) -> Value:
+    """The part of a multi-input model's `x` that reaches its backbone: `[X_img, X_meta]` by position,
+    `{"image": X_img, "meta": X_meta}` by key, a dataset of `((image, meta), label)` by the position it
+    recorded (`component`). Unknown when several inputs reach a backbone or the match is not certain;
+    a single-input model's data are returned as they are."""
+    ids = model.input_ids
+    if len(ids) < 2:
+        return x
+    fed = [i for i, oid in enumerate(ids) if any(f.origin == oid for f in model.feeds)]
+    if len(fed) != 1:
+        return UNKNOWN if isinstance(x, (Seq, DictV)) else x
+    i = fed[0]
+    keys = model.__dict__.get("input_keys") or [None] * len(ids)
+    if isinstance(x, Seq):
+        item = x.items[i] if len(x.items) == len(ids) else UNKNOWN
+    elif isinstance(x, DictV):
+        item = x.items.get(keys[i], UNKNOWN) if keys[i] is not None else UNKNOWN
+    elif isinstance(x, Data) and "component" in x.__dict__:
+        comp = x.__dict__["component"]
+        return x if comp == i or (comp is not None and comp == keys[i]) else UNKNOWN
+    else:
+        # One array or dataset for several inputs: its structure is not in sight.
+        return UNKNOWN if isinstance(x, (Data, Tensor)) else x
+    if isinstance(item, Tensor) and item.origin is None:
+        return Data(item.encoding, None, node, "tensor", paired=False)
+    return item if isinstance(item, Data) else UNKNOWN
+
+
+@registry.method(Model, "load_weights")
+def _load_weights(interp: InterpreterApi, model: Model, name: str, args, kwargs, node) -> Value:
+    # Trained weights for every layer of the model, its head included (engine/heads.py head_restored).
+    interp.add_event(RestoreEvent(node, (), target=model, method=name))
     return UNKNOWN
 
 

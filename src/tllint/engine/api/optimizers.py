@@ -42,6 +42,8 @@ def make_optimizer(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Valu
     if cls in ("Optimizer", "get", "deserialize", "serialize"):
         return UNKNOWN
     lr_v = kwargs.get("learning_rate", kwargs.get("lr", args[0] if args else None))
+    if "lr" in kwargs and "learning_rate" not in kwargs:
+        interp.flavours.add("keras2-api")  # Keras 3 raises "Argument(s) not recognized: {'lr': ...}"
     lr: float | None
     default = False
     if lr_v is None:

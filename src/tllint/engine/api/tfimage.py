@@ -24,15 +24,37 @@ for _name, _what in _DECODERS:
     registry.function(_name)(decoder(_what))
 
 # Same pixels, same static shape.
-registry.function(
-    "tensorflow.image.random_flip_left_right", "tensorflow.image.random_flip_up_down",
-    "tensorflow.image.flip_left_right", "tensorflow.image.random_brightness", keeps_shape=True,
-)(neutral)
+registry.function("tensorflow.image.flip_left_right", keeps_shape=True)(neutral)
 # Same pixels, another shape.
 registry.function(
-    "tensorflow.image.resize_with_pad", "tensorflow.image.central_crop", "tensorflow.image.random_crop",
+    "tensorflow.image.resize_with_pad", "tensorflow.image.central_crop",
     "tensorflow.image.resize_with_crop_or_pad", "tensorflow.image.rot90", "tensorflow.image.crop_to_bounding_box",
 )(neutral)
+
+
+def _drawn(handler):
+    """A random transform, drawn anew on every call (every pass of a `Dataset.map`): logged for TL402
+    with the depth of open `if` arms it runs in (api/tfdata.py random_log)."""
+    def record(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+        interp.__dict__.setdefault("random_ops", []).append((node, interp.arm_depth))
+        return handler(interp, ref, args, kwargs, node)
+    return record
+
+
+# Random flips, crops and brightness keep the range; the colour ones (contrast, saturation, hue,
+# JPEG quality) change values in a way not followed here.
+registry.function(
+    "tensorflow.image.random_flip_left_right", "tensorflow.image.random_flip_up_down",
+    "tensorflow.image.random_brightness", "tensorflow.image.stateless_random_flip_left_right",
+    "tensorflow.image.stateless_random_flip_up_down", "tensorflow.image.stateless_random_brightness", keeps_shape=True,
+)(_drawn(neutral))
+registry.function("tensorflow.image.random_crop", "tensorflow.image.stateless_random_crop")(_drawn(neutral))
+registry.function(
+    "tensorflow.image.random_contrast", "tensorflow.image.random_saturation", "tensorflow.image.random_hue",
+    "tensorflow.image.random_jpeg_quality", "tensorflow.image.stateless_random_contrast",
+    "tensorflow.image.stateless_random_saturation", "tensorflow.image.stateless_random_hue",
+    "tensorflow.image.stateless_random_jpeg_quality",
+)(_drawn(lambda interp, ref, args, kwargs, node: UNKNOWN))
 
 _FLOAT_METHODS = ("bilinear", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
 
@@ -65,3 +87,34 @@ def _convert_image_dtype(interp: InterpreterApi, ref: Ref, args, kwargs, node) -
     if x.encoding.dtype == "uint8":
         return with_step(x, Step("affine", src(interp, node), node, scale=1 / 255.0))
     return with_step(x, Step("opaque", src(interp, node), node))
+
+
+@registry.function("tensorflow.image.per_image_standardization", keeps_shape=True)
+def _per_image_standardization(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    """Each image to zero mean and unit variance: not raw any more, its range not known (float out)."""
+    x = args[0] if args else kwargs.get("image", UNKNOWN)
+    if not isinstance(x, (Tensor, Data)):
+        return UNKNOWN
+    return with_step(x, Step("normalize", src(interp, node), node))
+
+
+# The resize family (keras-facts §5: a resize keeps the pixel range). On a model's symbolic input
+# (`smart_resize(inputs, size)` before the backbone) the backbone stays in sight.
+@registry.function("keras.preprocessing.image.smart_resize", "tensorflow.image.resize_images",
+                   "tensorflow.compat.v1.image.resize", "tensorflow.compat.v1.image.resize_images")
+def _smart_resize(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    """Bilinear by default: float32 out, the same range (nearest keeps the dtype)."""
+    x = args[0] if args else kwargs.get("x", kwargs.get("images", UNKNOWN))
+    if not isinstance(x, (Tensor, Data)):
+        return UNKNOWN
+    method = kwargs.get("interpolation", kwargs.get("method"))
+    if method is None or (isinstance(method, Const) and method.value in _FLOAT_METHODS):
+        return retype(x, "float")
+    return retype(x, None)
+
+
+@registry.function("keras.ops.image.resize")
+def _ops_resize(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    """keras.ops keeps the input dtype (uint8 in, uint8 out) and the range."""
+    x = args[0] if args else kwargs.get("images", UNKNOWN)
+    return x if isinstance(x, (Tensor, Data)) else UNKNOWN
