@@ -5,6 +5,7 @@ and the cross-file project (pipeline layer).
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -133,6 +134,19 @@ _PROJECT_FILES_LIMIT = 3000
 _TARGETS_LIMIT = 200
 
 
+# A module that trains sees its own training data; one that only builds models or pipelines
+# (Keras words, no training step) is the one judged wrongly without the scripts that use it.
+_TRAINS = re.compile(rb"\.\s*(?:fit|fit_generator|train_on_batch)\s*\(|apply_gradients|GradientTape")
+
+
+def _needs_context(path: Path) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return might_involve_keras(data) and _TRAINS.search(data) is None
+
+
 def context_targets(targets: Iterable[Target], settings: Settings, project, cwd: Path | None = None) -> list[Target]:
     """The project's files that import a linted module and are not linted themselves.
 
@@ -145,7 +159,7 @@ def context_targets(targets: Iterable[Target], settings: Settings, project, cwd:
     from tllint.local_imports import Dependencies, importers
 
     targets = list(targets)
-    modules = [t.path for t in targets if t.path.suffix == ".py"]
+    modules = [t.path for t in targets if t.path.suffix == ".py" and _needs_context(t.path)]
     if project is None or not hasattr(project, "root_of") or not modules or len(targets) > _TARGETS_LIMIT:
         return []
     cwd = cwd or Path.cwd()

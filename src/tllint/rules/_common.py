@@ -175,3 +175,17 @@ def head_training_trains(script, model: Model, backbone, first):
     if _loop_conditional(script, backbone, first):
         return None
     return affected, (k3 if "3" in affected else k2)
+
+
+class Lazy:
+    """Text computed when a message is formatted: positions cost a metadata pass over the file,
+    so a rule that builds a message before it knows it will report one defers them."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+
+    def __format__(self, spec: str) -> str:
+        return format(self._make(), spec)
+
+    def __str__(self) -> str:
+        return str(self._make())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tllint.rules import Report, Rule
+from tllint.rules._common import Lazy
 from tllint.rules._heads import compiled_heads, head_text, loss_name, loss_node
 
 
@@ -26,7 +27,7 @@ class LossActivationMismatch(Rule):
 
     def _problem(self, script, head, loss):
         act, units = head.activation, head.units
-        where = head_text(script, head)
+        where = Lazy(lambda: head_text(script, head))  # positions cost a metadata pass: only for a finding
         lname = loss_name(loss)
         if act == "softmax" and units == 1:
             return ("softmax-one-unit",
@@ -68,3 +69,4 @@ class LossActivationMismatch(Rule):
                     f"`categorical_crossentropy` (one-hot labels) or `sparse_categorical_crossentropy` (integer labels)."),
                     "warning")
         return None
+

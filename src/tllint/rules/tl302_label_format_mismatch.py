@@ -6,6 +6,7 @@ import libcst as cst
 
 from tllint.engine.heads import labels_of
 from tllint.rules import Report, Rule
+from tllint.rules._common import Lazy
 from tllint.rules._heads import compiled_heads, head_text, loss_name, loss_node
 
 MODE_TEXT = {
@@ -54,14 +55,14 @@ class LabelFormatMismatch(Rule):
     def _problem(self, script, head, loss, labels):
         units = head.units if head is not None else None
         act = head.activation if head is not None else None
-        src_line = script.line(labels.node)
+        src_line = Lazy(lambda: script.line(labels.node))
         option = _kwarg_of(labels.node)
-        src = f"`{labels.source}` (line {src_line})"
-        what = f"{src} yields {MODE_TEXT[labels.mode]}"
+        note = ""
         if option == "label_mode" and labels.mode == "int":
-            what += " (`label_mode='int'` is the default)"
+            note = " (`label_mode='int'` is the default)"
         if option == "class_mode" and labels.mode == "categorical":
-            what += " (`class_mode='categorical'` is the default)"
+            note = " (`class_mode='categorical'` is the default)"
+        what = Lazy(lambda: f"`{labels.source}` (line {src_line}) yields {MODE_TEXT[labels.mode]}{note}")
         lname = loss_name(loss)
         n = labels.num_classes
 
