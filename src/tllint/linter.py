@@ -141,6 +141,8 @@ _TRAINS = re.compile(rb"\.\s*(?:fit|fit_generator|train_on_batch)\s*\(|apply_gra
 
 def _needs_context(path: Path) -> bool:
     try:
+        if not path.is_file():  # never open a FIFO or a device: reading it would block
+            return False
         data = path.read_bytes()
     except OSError:
         return False

@@ -72,6 +72,8 @@ class Dependencies:
             if dep in seen or dep.suffix != ".py":
                 continue
             seen.add(dep)
+            if not self._exists(dep) or not dep.is_file():  # a FIFO named x.py would block
+                continue
             try:
                 text = dep.read_bytes()
             except OSError:

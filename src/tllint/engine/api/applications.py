@@ -44,20 +44,20 @@ def _application(interp: InterpreterApi, ref: Ref, args, kwargs, node: cst.Call)
     return UNKNOWN
 
 
+def weights_kind(weights: Value, pretrained: tuple[str, ...] = ("imagenet",)) -> str:
+    """"imagenet" (a pretrained set by name), "file" (a path), "none" or "unknown"."""
+    if not isinstance(weights, Const):
+        return "unknown"
+    w = weights.value
+    if w is None:
+        return "none"
+    if isinstance(w, str):
+        return "imagenet" if w in pretrained or w.startswith("imagenet") else "file"
+    return "unknown"
+
+
 def make_backbone(interp: InterpreterApi, ref: Ref, entry, args, kwargs, node: cst.Call) -> Value:
-    weights = kw(args, kwargs, "weights", 1, Const("imagenet"))
-    w = const_value(weights)
-    if isinstance(weights, Const):
-        if w is None:
-            weights_s = "none"
-        elif w == "imagenet" or (isinstance(w, str) and w.startswith("imagenet")):
-            weights_s = "imagenet"
-        elif isinstance(w, str):
-            weights_s = "file"
-        else:
-            weights_s = "unknown"
-    else:
-        weights_s = "unknown"
+    weights_s = weights_kind(kw(args, kwargs, "weights", 1, Const("imagenet")))
     include_top = const_value(kw(args, kwargs, "include_top", 0, Const(True)))
     pooling_v = kw(args, kwargs, "pooling", None, Const(None))
     pooling = const_value(pooling_v) if isinstance(pooling_v, Const) else "unknown"

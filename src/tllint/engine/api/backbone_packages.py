@@ -8,6 +8,7 @@ from __future__ import annotations
 import libcst as cst
 
 from tllint.engine import registry
+from tllint.engine.api.applications import weights_kind
 from tllint.engine.api.support import kw
 from tllint.engine.pixels import Step
 from tllint.engine.registry import InterpreterApi
@@ -17,15 +18,7 @@ from tllint.knowledge.packages import PACKAGES, PackageBackbones
 
 def _constructor(package: PackageBackbones, module: str):
     def make(interp: InterpreterApi, ref: Ref, args, kwargs, node: cst.Call) -> Value:
-        weights = const_value(kw(args, kwargs, "weights", 1, Const("imagenet")))
-        if weights is None:
-            weights_s = "none"
-        elif weights in package.pretrained_weights:
-            weights_s = "imagenet"
-        elif isinstance(weights, str):
-            weights_s = "file"
-        else:
-            weights_s = "unknown"
+        weights_s = weights_kind(kw(args, kwargs, "weights", 1, Const("imagenet")), package.pretrained_weights)
         include_top = const_value(kw(args, kwargs, "include_top", 0, Const(True)))
         pooling_v = kw(args, kwargs, "pooling", None, Const(None))
         pooling = const_value(pooling_v) if isinstance(pooling_v, Const) else "unknown"
