@@ -38,6 +38,7 @@ class Dependencies:
         self._hash: dict[Path, str | None] = {}
         self._memo: dict[tuple[Path, str], list[Path]] = {}
         self._folders: dict[Path, Path] = {}
+        self._reach: dict[Path, bool] = {}
 
     def fingerprint(self, path: Path, data: bytes, *, resolved: bool = False) -> str:
         """SHA-256 over (path, content hash) of every existing candidate module, transitively."""
@@ -62,26 +63,27 @@ class Dependencies:
         return self._deps_of(self.real(path), data)
 
     def reaches(self, path: Path, data: bytes, test, limit: int) -> bool:
-        """Whether a local module `path` imports (transitively, at most `limit` files) has a text
-        for which `test(bytes)` holds."""
-        start = self.real(path)
-        seen = {start}
-        stack = list(self._deps_of(start, data))
-        while stack and len(seen) <= limit:
-            dep = stack.pop()
-            if dep in seen or dep.suffix != ".py":
-                continue
-            seen.add(dep)
-            if not self._exists(dep) or not dep.is_file():  # a FIFO named x.py would block
-                continue
-            try:
-                text = dep.read_bytes()
-            except OSError:
-                continue
-            if test(text):
-                return True
-            stack.extend(self._deps_of(dep, text))
-        return False
+        """Whether a local module `path` imports (transitively, at most `limit` files read) has a
+        text for which `test(bytes)` holds. Answers are memoised per module for the run, so a
+        tree of modules that import each other is read once."""
+        budget = [limit]
+        return any(self._reaches(dep, test, budget, set()) for dep in self._deps_of(self.real(path), data))
+
+    def _reaches(self, dep: Path, test, budget: list[int], visiting: set[Path]) -> bool:
+        if dep in self._reach:
+            return self._reach[dep]
+        if dep in visiting or budget[0] <= 0 or dep.suffix != ".py" or not self._exists(dep) or not dep.is_file():
+            return False  # a FIFO named x.py would block; a cycle or the budget: no answer here
+        budget[0] -= 1
+        visiting.add(dep)
+        try:
+            text = dep.read_bytes()
+        except OSError:
+            text = b""
+        result = bool(test(text)) or any(self._reaches(d, test, budget, visiting) for d in self._deps_of(dep, text))
+        if result or budget[0] > 0:
+            self._reach[dep] = result  # a search cut short by the budget is not an answer
+        return result
 
     def real(self, path: Path) -> Path:
         """`path.resolve()`, with one realpath per folder (resolve stats every component)."""

@@ -83,6 +83,14 @@ def may_import_locally(source: str, path: str, settings: Settings, project=None)
 # A script without Keras words that imports a local module which has them (`run.py`:
 # `from src.main import Main; Main(...).train()`) is the entry point of that project: analysed.
 _MAX_REACH = 64  # local modules scanned per script before giving up (then: not analysed)
+# A call statement at the top level (`main()`, `trainer.fit_all(cfg)`): what scripts run.
+_TOP_LEVEL_CALL = re.compile(rb"^[A-Za-z_][\w.]*\s*\(", re.M)
+_KERAS_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+(?:keras|tensorflow|tf_keras)\b", re.M)
+
+
+def _imports_keras(data: bytes) -> bool:
+    """The reached module imports Keras itself (a word in a docstring is not enough)."""
+    return _KERAS_IMPORT.search(data) is not None
 
 
 def reaches_keras_locally(source: str | bytes, path: str, settings: Settings, project=None) -> bool:
@@ -101,6 +109,8 @@ def reaches_keras_locally(source: str | bytes, path: str, settings: Settings, pr
         if project is not None:  # memoised for the run
             deps = project.__dict__.setdefault("_tllint_dependencies", Dependencies(settings.project_root))
         deps = deps or Dependencies(settings.project_root)
-        return deps.reaches(file, data, might_involve_keras, _MAX_REACH)
+        if b"__main__" not in data and _TOP_LEVEL_CALL.search(data) is None:
+            return False  # a library module (defs and imports only) is not an entry point
+        return deps.reaches(file, data, _imports_keras, _MAX_REACH)
     except Exception:  # noqa: BLE001 - a scan that fails says nothing: the file stays skipped
         return False
