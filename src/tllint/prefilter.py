@@ -109,8 +109,10 @@ def reaches_keras_locally(source: str | bytes, path: str, settings: Settings, pr
         if project is not None:  # memoised for the run
             deps = project.__dict__.setdefault("_tllint_dependencies", Dependencies(settings.project_root))
         deps = deps or Dependencies(settings.project_root)
-        if b"__main__" not in data and _TOP_LEVEL_CALL.search(data) is None:
-            return False  # a library module (defs and imports only) is not an entry point
+        if b"__main__" not in data and (_TOP_LEVEL_CALL.search(data) is None or (file.parent / "__init__.py").exists()):
+            # Not a script: a module of a package, or defs and imports only. (A package module
+            # run with `python -m` has its `__main__` guard.)
+            return False
         return deps.reaches(file, data, _imports_keras, _MAX_REACH)
     except Exception:  # noqa: BLE001 - a scan that fails says nothing: the file stays skipped
         return False
