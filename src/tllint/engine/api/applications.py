@@ -71,6 +71,11 @@ def make_backbone(interp: InterpreterApi, ref: Ref, entry, args, kwargs, node: c
         pooling=pooling if isinstance(pooling, (str, type(None))) else "unknown", input_shape=shape,
         include_preprocessing=const_value(prep_v) if isinstance(prep_v, Const) else None, kwargs=dict(kwargs),
     )
+    return register_backbone(interp, backbone, kwargs, node)
+
+
+def register_backbone(interp: InterpreterApi, backbone: Backbone, kwargs, node: cst.Call) -> Backbone:
+    """A backbone just built: known to the script, and fed by its `input_tensor=` if it has one."""
     interp.backbones.append(backbone)
     tensor = kwargs.get("input_tensor")
     if isinstance(tensor, Tensor):

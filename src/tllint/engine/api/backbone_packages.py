@@ -8,11 +8,11 @@ from __future__ import annotations
 import libcst as cst
 
 from tllint.engine import registry
-from tllint.engine.api.applications import weights_kind
+from tllint.engine.api.applications import register_backbone, weights_kind
 from tllint.engine.api.support import kw
 from tllint.engine.pixels import Step
 from tllint.engine.registry import InterpreterApi
-from tllint.engine.values import UNKNOWN, Backbone, Const, Data, Feed, Ref, Tensor, Value, const_value, with_step
+from tllint.engine.values import UNKNOWN, Backbone, Const, Data, Ref, Tensor, Value, const_value, with_step
 from tllint.knowledge.packages import PACKAGES, PackageBackbones
 
 
@@ -30,12 +30,7 @@ def _constructor(package: PackageBackbones, module: str):
         )
         backbone.kwargs["__contract__"] = Const(package.contract)
         backbone.kwargs["__batchnorm__"] = Const(package.has_batchnorm)
-        interp.backbones.append(backbone)
-        tensor = kwargs.get("input_tensor")
-        if isinstance(tensor, Tensor):
-            interp.feeds.append(Feed(backbone, tensor.encoding, tensor.origin, node, None, nested=False))
-            backbone.kwargs["__input_origin__"] = Const(tensor.origin)
-        return backbone
+        return register_backbone(interp, backbone, kwargs, node)
 
     return make
 
