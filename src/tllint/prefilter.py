@@ -65,16 +65,11 @@ def may_import_locally(source: str, path: str, settings: Settings, project=None)
     """
     from pathlib import Path
 
-    from tllint.local_imports import Dependencies
-
     file = Path(path)
     try:
         if not file.is_file():
             return True
-        deps = None
-        if project is not None:  # memoised for the run
-            deps = project.__dict__.setdefault("_tllint_dependencies", Dependencies(settings.project_root))
-        deps = deps or Dependencies(settings.project_root)
+        deps = _dependencies(settings, project)
         return bool(deps.direct(file, source.encode("utf-8", "surrogatepass")))
     except Exception:  # noqa: BLE001 - when unsure, analyse
         return True
@@ -98,17 +93,12 @@ def reaches_keras_locally(source: str | bytes, path: str, settings: Settings, pr
     local module that has them."""
     from pathlib import Path
 
-    from tllint.local_imports import Dependencies
-
     file = Path(path)
     try:
         if not file.is_file():
             return False
         data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-        deps = None
-        if project is not None:  # memoised for the run
-            deps = project.__dict__.setdefault("_tllint_dependencies", Dependencies(settings.project_root))
-        deps = deps or Dependencies(settings.project_root)
+        deps = _dependencies(settings, project)
         if b"__main__" not in data and (_TOP_LEVEL_CALL.search(data) is None or (file.parent / "__init__.py").exists()):
             # Not a script: a module of a package, or defs and imports only. (A package module
             # run with `python -m` has its `__main__` guard.)
@@ -116,3 +106,15 @@ def reaches_keras_locally(source: str | bytes, path: str, settings: Settings, pr
         return deps.reaches(file, data, _imports_keras, _MAX_REACH)
     except Exception:  # noqa: BLE001 - a scan that fails says nothing: the file stays skipped
         return False
+
+
+def _dependencies(settings: Settings, project):
+    """The run's local-import scanner, memoised on the project object when there is one."""
+    from tllint.local_imports import Dependencies
+
+    if project is None:
+        return Dependencies(settings.project_root)
+    deps = project.__dict__.get("_tllint_dependencies")
+    if deps is None:
+        deps = project.__dict__["_tllint_dependencies"] = Dependencies(settings.project_root)
+    return deps

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from tllint.engine.imports import dotted_name
-from tllint.engine.values import UNKNOWN, ClassV, Func, Instance, Value
+from tllint.engine.values import UNKNOWN, ClassV, Func, Instance, Ref, Value
 
 if TYPE_CHECKING:  # pragma: no cover
     from tllint.engine.interpreter import Interpreter
@@ -86,6 +86,19 @@ def _first_in_bases(cls: ClassV, find, depth: int):
             if found is not None:
                 return found
     return None
+
+
+def has_library_base(cls: ClassV, names, depth: int = 0) -> bool:
+    """Whether `cls` or one of its user base classes derives from a library class named in `names`
+    (canonical names: `keras.Model`, `keras.utils.Sequence`, ...)."""
+    if depth >= MAX_BASE_DEPTH:
+        return False
+    for base in cls.bases:
+        if isinstance(base, Ref) and base.name in names:
+            return True
+        if isinstance(base, ClassV) and has_library_base(base, names, depth + 1):
+            return True
+    return False
 
 
 def bind(interp: "Interpreter", inst: Instance, found: tuple[Func, str], node: cst.CSTNode) -> Value:
@@ -197,4 +210,4 @@ def _first_param(cls: ClassV, node_id: int) -> str | None:
     return params[0].name.value if params else None
 
 
-__all__ = ["MAX_BASE_DEPTH", "SuperV", "bind", "class_attribute", "run_keras_build", "instance_attribute", "member", "super_attribute", "super_call"]
+__all__ = ["MAX_BASE_DEPTH", "SuperV", "bind", "has_library_base", "class_attribute", "run_keras_build", "instance_attribute", "member", "super_attribute", "super_call"]

@@ -56,11 +56,7 @@ def remove_step(change: Change, ctx: FixContext, node) -> bool:
         change.replace(call, lambda updated, drop=node: _without_arg(updated, ctx, drop, call))
         return True
     if isinstance(node, cst.AugAssign):
-        stmt = ctx.statement_of(node)
-        if stmt is None or len(stmt.body) != 1:
-            return False
-        change.remove(stmt)
-        return True
+        return _remove_statement(ctx, change, node)
     if isinstance(node, cst.BinaryOperation):
         if isinstance(node.operator, (cst.Divide, cst.Multiply)) and _is_number(node.right):
             change.replace(node, ctx.parse_expr(ctx.code(node.left)))
@@ -85,11 +81,7 @@ def remove_step(change: Change, ctx: FixContext, node) -> bool:
             parent = ctx.parent(node)
             if isinstance(parent, cst.Expr):
                 # A bare `preprocess_input(X)` that worked in place: the statement goes.
-                stmt = ctx.statement_of(node)
-                if stmt is None or len(stmt.body) != 1:
-                    return False
-                change.remove(stmt)
-                return True
+                return _remove_statement(ctx, change, node)
             change.replace(node, ctx.parse_expr(ctx.code(node.args[0].value)))
             return True
     return False
@@ -179,3 +171,12 @@ def _without_arg(updated: cst.Call, ctx, drop: cst.Arg, original: cst.Call) -> c
         # The removed argument was the last one: the new last keeps the removed one's comma.
         args[-1] = args[-1].with_changes(comma=updated.args[index].comma)
     return updated.with_changes(args=args)
+
+
+def _remove_statement(ctx, change, node) -> bool:
+    """Remove the simple statement that holds `node`, when it is alone on its line."""
+    stmt = ctx.statement_of(node)
+    if stmt is None or len(stmt.body) != 1:
+        return False
+    change.remove(stmt)
+    return True

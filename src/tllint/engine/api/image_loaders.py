@@ -9,7 +9,7 @@ featurewise/samplewise normalisation.
 
 from __future__ import annotations
 
-from tllint.engine import registry
+from tllint.engine import classes, registry
 from tllint.engine.api.evaluation import loader_order
 from tllint.engine.api.support import apply_function, decoder, src
 from tllint.engine.pixels import Encoding, Source, Step
@@ -221,13 +221,8 @@ _SEQUENCE_BASES = (
 )
 
 
-def _is_sequence_class(cls: ClassV, depth: int = 0) -> bool:
-    for base in cls.bases:
-        if isinstance(base, Ref) and base.name in _SEQUENCE_BASES:
-            return True
-        if isinstance(base, ClassV) and depth < 8 and _is_sequence_class(base, depth + 1):
-            return True
-    return False
+def _is_sequence_class(cls: ClassV) -> bool:
+    return classes.has_library_base(cls, _SEQUENCE_BASES)
 
 
 def sequence_batches(interp: InterpreterApi, value: Value, node) -> Value:

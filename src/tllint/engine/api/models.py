@@ -206,13 +206,8 @@ def instantiate(interp: InterpreterApi, cls: ClassV, args, kwargs, node) -> Valu
     return inst
 
 
-def _is_keras_model_class(cls: ClassV, depth: int = 0) -> bool:
-    for base in cls.bases:
-        if isinstance(base, Ref) and base.name in _MODEL_BASES:
-            return True
-        if isinstance(base, ClassV) and depth < 8 and _is_keras_model_class(base, depth + 1):
-            return True
-    return False
+def _is_keras_model_class(cls: ClassV) -> bool:
+    return classes.has_library_base(cls, _MODEL_BASES)
 
 
 # ---------------------------------------------------------------------- the model value
