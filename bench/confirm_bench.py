@@ -10,6 +10,12 @@ Measured:
   * confirm: `run_confirm` on the same script with default settings (2 steps per fit call, probes
              on every step, sandbox, child process).
 `--write` rewrites bench/README-confirm.md with the figures.
+
+    python bench/confirm_bench.py --examples [--backend jax] [--repeat N]
+
+times `run_confirm` on each examples/*.py (with the static engine's findings) and prints a table:
+seconds per script (median of N), the verdict counts and the run's status. Target: <= 20 s per
+example script on 2 CPU cores.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -76,11 +83,44 @@ def confirm(path: Path) -> tuple[float, str, list]:
     return time.perf_counter() - t, result.summary, [f.confirmation]
 
 
+def examples_table(repeat: int, backend: str | None) -> list[str]:
+    """One row per examples/*.py: median seconds of run_confirm, verdict counts, run status."""
+    from tllint.analysis import analyze_source
+
+    rows = [f"{'script':34} {'seconds':>8} {'cpu s':>7}  runs  verdicts (confirmed/refuted/inconclusive)  status"]
+    for path in sorted((ROOT / "examples").glob("*.py")):
+        times, cpus, counts, status = [], [], "", ""
+        for _ in range(repeat):
+            findings = analyze_source(path.read_text(), str(path))
+            t = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result = run_confirm({str(path): findings}, ConfirmOptions(backend=backend))
+            times.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # CPU seconds of the run's processes: comparable while other jobs share the cores
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            by = [f.confirmation["status"] for f in findings if f.confirmation]
+            counts = f"{by.count('confirmed')}/{by.count('refuted')}/{by.count('inconclusive')}"
+            status = result.runs[str(path)]["status"][:70]
+        runs = " ".join(f"{x:.1f}" for x in times)
+        rows.append(f"{path.name:34} {statistics.median(times):8.1f} {statistics.median(cpus):7.1f}  {runs}  {counts:>8}  {status}")
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--examples", action="store_true", help="time confirm on each examples/*.py instead")
+    ap.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None)
     args = ap.parse_args()
+    if args.examples:
+        load = os.getloadavg()[0]
+        rows = examples_table(args.repeat, args.backend)
+        print(f"backend {args.backend or os.environ.get('KERAS_BACKEND') or 'tensorflow'}; {os.cpu_count()} CPU cores; "
+              f"1-min load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+        print("\n".join(rows))
+        return 0
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "train_mobilenet128.py"

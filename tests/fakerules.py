@@ -35,6 +35,10 @@ def fake_analyze(source, path, settings=None, *, enabled=None, project=None):
         cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return [parse_error_finding(exc, path)]
+    if "sleep_fake()" in source:
+        import time
+
+        time.sleep(0.5)  # a slow analysis (the language server's cancellation tests)
     infos = fake_registry()
     findings = []
     for number, text in enumerate(source.splitlines(), 1):

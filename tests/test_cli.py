@@ -254,7 +254,8 @@ def test_json_format(fake_rules, run_cli, project):
     assert code == 1
     data = json.loads(out)
     assert [d["code"] for d in data] == ["TL201", "TL204"]
-    assert set(data[0]) == {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "keras"}
+    assert set(data[0]) == {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "keras",
+                            "title", "related"}
     assert data[0] | {} == {
         "code": "TL201",
         "name": "backbone-trainable-during-head-training",
@@ -266,6 +267,8 @@ def test_json_format(fake_rules, run_cli, project):
         "end_line": 2,
         "end_column": 20,
         "keras": None,
+        "title": "fake backbone-trainable-during-head-training",
+        "related": [],
     }
     assert err == "Found 2 findings in 1 file.\n"
 
@@ -449,7 +452,7 @@ def test_real_rules_examples_folder(run_cli):
 
 def test_confirm_without_tensorflow_is_a_usage_error(run_cli, project, monkeypatch):
     hint = 'confirm mode needs TensorFlow and Keras: pip install "tllint[confirm]"'
-    monkeypatch.setattr("tllint.confirm.confirm_available", lambda: hint)
+    monkeypatch.setattr("tllint.confirm.confirm_available", lambda backend=None: hint)
     code, out, err = run_cli("--confirm", "train.py", cwd=project)
     assert (code, out) == (2, "")
     assert 'pip install "tllint[confirm]"' in err
@@ -464,7 +467,7 @@ def test_confirm_results_reach_the_report(fake_rules, run_cli, project, monkeypa
             f.confirmation = {"status": "refuted", "evidence": "lr was 1e-5"}
         return ConfirmResult(summary="confirm: 0 confirmed, 2 refuted")
 
-    monkeypatch.setattr("tllint.confirm.confirm_available", lambda: None)
+    monkeypatch.setattr("tllint.confirm.confirm_available", lambda backend=None: None)
     monkeypatch.setattr("tllint.confirm.run_confirm", fake_confirm)
     code, out, err = run_cli("--confirm", "train.py", cwd=project)
     assert code == 1

@@ -111,9 +111,12 @@ def test_tfds_with_info_and_split_list():
     assert codes_lines(src) == {("TL101", 4)}
 
 
-def test_np_load_is_unknown():
-    src = HEAD + "import numpy as np\nX = np.load('x.npy') / 255.0\nmodel.fit(X, np.load('y.npy'))\n"
+def test_np_load_is_unknown_until_divided_by_255():
+    src = HEAD + "import numpy as np\nX = np.load('x.npy')\nmodel.fit(X, np.load('y.npy'))\n"
     assert codes_lines(src) == set()
+    # The division is the script's own statement that the file holds 0..255 pixels.
+    src = HEAD + "import numpy as np\nX = np.load('x.npy') / 255.0\nmodel.fit(X, np.load('y.npy'))\n"
+    assert codes_lines(src) == {("TL102", 7)}
 
 
 def test_pil_images_appended_in_a_loop():

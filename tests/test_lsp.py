@@ -2,81 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
-import queue
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from cli_support import REAL_SCRIPT, TESTS, write
+from cli_support import REAL_SCRIPT, write
+from lsp_support import Client
 
 pytest.importorskip("pygls")
 
 SOURCE = "import keras\nbase = fire_tl201()\nlr = 0.1  # lr=1e-3 fire_tl204()\n"
-
-
-class Client:
-    def __init__(self, cwd: Path, fake: bool = True) -> None:
-        env = {**os.environ, "PYTHONPATH": str(TESTS)}
-        command = [sys.executable, str(TESTS / "fakerules.py"), "server"] if fake else [sys.executable, "-m", "tllint", "server"]
-        pipe = subprocess.PIPE
-        self.proc = subprocess.Popen(command, cwd=cwd, stdin=pipe, stdout=pipe, stderr=pipe, env=env)
-        self.messages: queue.Queue = queue.Queue()
-        self.next_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        stream = self.proc.stdout
-        while True:
-            headers = {}
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                line = line.decode("ascii").strip()
-                if not line:
-                    break
-                key, _, value = line.partition(":")
-                headers[key.lower()] = value.strip()
-            body = stream.read(int(headers["content-length"]))
-            self.messages.put(json.loads(body))
-
-    def send(self, payload: dict) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **payload}).encode()
-        self.proc.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-        self.proc.stdin.flush()
-
-    def notify(self, method: str, params: dict | None = None) -> None:
-        self.send({"method": method, "params": params or {}})
-
-    def request(self, method: str, params: dict | None = None) -> dict:
-        self.next_id += 1
-        self.send({"id": self.next_id, "method": method, "params": params or {}})
-        return self.wait(lambda m: m.get("id") == self.next_id and "method" not in m)
-
-    def wait(self, predicate, timeout: float = 20.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                message = self.messages.get(timeout=max(deadline - time.monotonic(), 0.01))
-            except queue.Empty:
-                break
-            if predicate(message):
-                return message
-        raise AssertionError(f"no matching message within {timeout}s; stderr: {self.proc.stderr.read1(4000)!r}")
-
-    def diagnostics(self, uri: str) -> dict:
-        return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)["params"]
-
-    def close(self) -> int:
-        response = self.request("shutdown")
-        assert response.get("result", "missing") is None
-        self.notify("exit")
-        return self.proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -102,7 +37,9 @@ def open_doc(client: Client, path: Path, text: str) -> str:
 @pytest.mark.slow
 def test_session_open_change_code_action_shutdown(session, tmp_path):
     capabilities = session.init["result"]["capabilities"]
-    assert capabilities["codeActionProvider"]["codeActionKinds"] == ["quickfix"]
+    assert capabilities["codeActionProvider"] == {
+        "codeActionKinds": ["quickfix", "source.fixAll.tllint"], "resolveProvider": True}
+    assert capabilities["hoverProvider"] is True
     assert session.init["result"]["serverInfo"]["name"] == "tllint"
 
     uri = open_doc(session, tmp_path / "train.py", SOURCE)
@@ -126,12 +63,16 @@ def test_session_open_change_code_action_shutdown(session, tmp_path):
         {"textDocument": {"uri": uri}, "range": fixable["range"], "context": {"diagnostics": [fixable]}},
     )
     actions = response["result"]
-    assert len(actions) == 1
-    assert actions[0]["kind"] == "quickfix"
-    assert actions[0]["title"] == "TL204: use lr=1e-5"
+    # Its fix, then "disable for this line"; no "fix all": the fake fix never re-lints clean.
+    assert [(a["kind"], a["title"], a.get("isPreferred")) for a in actions] == [
+        ("quickfix", "TL204: use lr=1e-5", True),
+        ("quickfix", "TL204: Disable for this line (`# noqa: TL204`)", None),
+    ]
     assert actions[0]["edit"]["changes"][uri] == [
         {"range": {"start": {"line": 2, "character": 12}, "end": {"line": 2, "character": 19}}, "newText": "lr=1e-5"}
     ]
+    end = {"line": 2, "character": len(SOURCE.splitlines()[2])}
+    assert actions[1]["edit"]["changes"][uri] == [{"range": {"start": end, "end": end}, "newText": "  # noqa: TL204"}]
 
     # didChange: debounced, then republished for the new text.
     for version, text in ((2, SOURCE + "x"), (3, "import keras\n\nhead = fire_tl101()\n")):
@@ -199,11 +140,16 @@ def test_real_server_real_rules_and_unused_noqa_quick_fix(tmp_path):
             "textDocument/codeAction",
             {"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics[:1]}},
         )
-        (action,) = response["result"]
+        action, fix_all, source_fix_all = response["result"]
         assert action["title"] == "TL001: Remove the unused `noqa` directive"
         (edit,) = action["edit"]["changes"][uri]
         end = {"line": 2, "character": hash_col + len("# noqa: TL305")}
         assert edit == {"range": {"start": {"line": 2, "character": len(line)}, "end": end}, "newText": ""}
+        # The one safe fix of the document, as a quick fix and as source.fixAll (line edits).
+        assert (fix_all["title"], fix_all["kind"]) == ("Fix all safe tllint findings", "quickfix")
+        assert (source_fix_all["title"], source_fix_all["kind"]) == ("Fix all safe tllint findings", "source.fixAll.tllint")
+        whole_line = {"range": {"start": {"line": 2, "character": 0}, "end": {"line": 3, "character": 0}}, "newText": line + "\n"}
+        assert fix_all["edit"]["changes"][uri] == source_fix_all["edit"]["changes"][uri] == [whole_line]
         assert client.close() == 0
     finally:
         if client.proc.poll() is None:

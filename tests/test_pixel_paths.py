@@ -163,7 +163,22 @@ def test_np_load_reads_what_the_program_saved_at_that_path_only():
     )
     env = _globals(source)
     assert _verdict(env["again"]) == UNIT
-    assert env["other"] is UNKNOWN
+    # A file made elsewhere: an array of unknown range, until the script divides it by 255.
+    assert describe(env["other"].encoding).kind == "unknown"
+
+
+def test_an_unknown_array_divided_by_255_is_taken_for_0_255_pixels():
+    source = (
+        "import numpy as np\n"
+        "x = np.load('cache/X.npy')\n"
+        "scaled = x / 255.0\n"
+        "doubled = x * 255.0\n"
+        "shifted = (x - 0.5) / 255.0\n"
+    )
+    env = _globals(source)
+    assert _verdict(env["scaled"]) == UNIT
+    assert describe(env["doubled"].encoding).kind == "unknown"
+    assert describe(env["shifted"].encoding).kind == "unknown"
 
 
 def test_a_grayscale_read_has_no_channel_order():

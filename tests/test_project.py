@@ -96,7 +96,13 @@ def test_cli_subprocess_reports_module_path_when_linting_the_script():
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("no_preprocessing/model.py:10:9: TL101 raw pixels (0..255) from `image_dataset_from_directory` (line 8 in data.py)")
+    assert lines[0].startswith("no_preprocessing/model.py:10:9: TL101 ")  # then the title
+    proc = subprocess.run(
+        [sys.executable, "-m", "tllint", "--select=TL101", "--format=json", "no_preprocessing/train.py"],
+        cwd=PROJECTS, capture_output=True, text=True, timeout=120,
+    )
+    [finding] = json.loads(proc.stdout)
+    assert finding["message"].startswith("raw pixels (0..255) from `image_dataset_from_directory` (line 8 in data.py)")
 
 
 def test_module_alone_is_judged_through_the_script_that_imports_it(run_cli):

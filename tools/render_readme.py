@@ -1,4 +1,5 @@
-"""Regenerate the README's rule table and output sample (run after changing rules or examples)."""
+"""Regenerate the README's rule table and output samples (run after changing rules, titles or examples;
+tests/test_structured_findings.py checks the samples)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_readme import render_rule_table  # noqa: E402
 
 
-def sample() -> str:
+def sample(*args: str) -> str:
     run = subprocess.run(
-        [sys.executable, "-m", "tllint", "--no-cache", "examples/"],
+        [sys.executable, "-m", "tllint", "--no-cache", *args],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     body = run.stdout.rstrip("\n")
     summary = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
-    return f"```console\n$ tllint examples/\n{body}\n{summary}\n```"
+    return f"```console\n$ tllint {' '.join(args)}\n{body}\n{summary}\n```"
 
 
 def replace(text: str, name: str, content: str) -> str:
@@ -33,7 +34,8 @@ def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
     text = replace(text, "rules", render_rule_table())
-    text = replace(text, "sample", sample())
+    text = replace(text, "sample", sample("examples/"))
+    text = replace(text, "show-source", sample("--show-source", "examples/rescale_then_mobilenet.py"))
     readme.write_text(text)
 
 

@@ -35,10 +35,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tllint.finding import Edit, Finding, Fix
+from tllint.finding import Edit, Finding, Fix, Related
 from tllint.local_imports import Dependencies
 
-FORMAT = 1
+FORMAT = 2
 
 
 def default_cache_dir() -> Path:
@@ -99,6 +99,7 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
     fix = data.get("fix")
     if fix is not None:
         data["fix"] = Fix(fix["applicability"], fix["description"], [Edit(**e) for e in fix.get("edits", ())])
+    data["related"] = [Related(**r) for r in data.get("related", ())]
     return Finding(**data)
 
 

@@ -46,7 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"), default="text")
     out.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    out.add_argument("--show-source", action="store_true", help="show the source line with a caret under the column")
+    out.add_argument(
+        "--show-source", action="store_true",
+        help="text format: show the source with a caret under the span, each related place of the finding's "
+        "chain with its label, the explanation and the fix (the same as --output-format full)",
+    )
+    out.add_argument(
+        "--output-format", choices=("concise", "full"), default="concise",
+        help="text format: one line per finding (concise) or with the source, related places and help (full)",
+    )
     out.add_argument("--statistics", action="store_true", help="print the count of each code instead of the findings")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     sel = parser.add_argument_group("rule selection")
@@ -143,9 +151,10 @@ def check_command(argv: list[str]) -> int:
     if args.confirm:
         from tllint.confirm import confirm_available
 
-        hint = confirm_available()
+        hint = confirm_available(args.confirm_backend)  # what the chosen backend needs
         if hint is not None:
             raise UsageError(hint)
+        confirm_isolation_check(args, settings)
     if args.fix or args.diff:
         from tllint.fixes.cli import fix_command
 
@@ -215,6 +224,19 @@ def lint_stdin(settings, stdin_filename: str | None):
     if result.findings:
         result.sources[display] = text
     return result
+
+
+def confirm_isolation_check(args: argparse.Namespace, settings) -> None:
+    """Exit 2 when no OS sandbox exists and the user did not opt in; warn when running Python-only."""
+    from tllint.confirm.isolation import PYTHON_ONLY_WARNING, IsolationUnavailable, decide
+
+    args.confirm_isolation = args.confirm_isolation or getattr(settings, "confirm_isolation", "auto")
+    try:
+        isolation = decide(args.confirm_isolation)
+    except IsolationUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    if isolation.level == "python-only":
+        print(PYTHON_ONLY_WARNING, file=sys.stderr)
 
 
 def run_confirm_mode(args: argparse.Namespace, result) -> None:

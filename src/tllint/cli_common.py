@@ -68,9 +68,10 @@ def apply_baseline(args, findings: list, result) -> tuple[list, int]:
 def write_report(args: argparse.Namespace, findings, result) -> None:
     from tllint.formats import Context, render
 
+    show_source = args.show_source or getattr(args, "output_format", "concise") == "full"
     if args.output_file:
         # A report file is read by tools, never a terminal: no colour even with --color always.
-        context = Context(files=result.files, sources=result.sources, color=False, show_source=args.show_source)
+        context = Context(files=result.files, sources=result.sources, color=False, show_source=show_source)
         text = statistics(findings, args.format) if args.statistics else render(args.format, findings, context)
         try:
             Path(args.output_file).write_text(text, encoding="utf-8")
@@ -78,7 +79,7 @@ def write_report(args: argparse.Namespace, findings, result) -> None:
             raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
         return
     context = Context(
-        files=result.files, sources=result.sources, color=use_color(args.color, sys.stdout), show_source=args.show_source
+        files=result.files, sources=result.sources, color=use_color(args.color, sys.stdout), show_source=show_source
     )
     text = statistics(findings, args.format) if args.statistics else render(args.format, findings, context)
     sys.stdout.write(text)

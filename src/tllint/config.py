@@ -32,6 +32,8 @@ KNOWN_KEYS = (
     "extend-exclude",
     "target-keras",
     "fine-tune-learning-rate",
+    "confirm-isolation",
+    "lsp-debounce-ms",
 )
 
 
@@ -107,6 +109,13 @@ def settings_from_table(table: dict[str, Any], root: Path | None, source: str = 
         settings.target_keras = parse_target_keras(table["target-keras"], f"{source}: target-keras")
     if "fine-tune-learning-rate" in table:
         settings.fine_tune_learning_rate = _learning_rate(table["fine-tune-learning-rate"], source)
+    if "confirm-isolation" in table:
+        value = table["confirm-isolation"]
+        if value not in ("auto", "python"):
+            raise ConfigError(f'{source}: confirm-isolation must be "auto" or "python", not {value!r}')
+        settings.confirm_isolation = value
+    if "lsp-debounce-ms" in table:
+        settings.lsp_debounce_ms = _debounce(table["lsp-debounce-ms"], source)
     return settings
 
 
@@ -167,6 +176,12 @@ def _learning_rate(value: Any, source: str) -> float:
         if math.isfinite(rate) and 0 < rate < 1:
             return rate
     raise ConfigError(f"{source}: fine-tune-learning-rate must be a number between 0 and 1 (exclusive), got {value!r}")
+
+
+def _debounce(value: Any, source: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000:
+        return value
+    raise ConfigError(f"{source}: lsp-debounce-ms must be a whole number of milliseconds from 0 to 10000, got {value!r}")
 
 
 def load_settings(config_file: Path | None = None, start: Path | None = None) -> Settings:

@@ -43,6 +43,35 @@ class Fix:
 
 
 @dataclass
+class Related:
+    """Another place in the finding's chain: where the pixels were loaded, the fit before an unfreeze..."""
+
+    label: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    # None: the finding's own file.
+    path: str | None = None
+    # 1-based notebook cell, like Finding.cell.
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "label": self.label,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+        if self.path is not None:
+            data["path"] = self.path
+        if self.cell is not None:
+            data["cell"] = self.cell
+        return data
+
+
+@dataclass
 class Finding:
     code: str
     name: str
@@ -64,6 +93,13 @@ class Finding:
     source: str = "static"
     # Normalised text of the statement the finding points at: the baseline fingerprints it.
     statement: str = ""
+    # Short statement of what is wrong (<= 100 characters, no line numbers); "" falls back to the message.
+    title: str = ""
+    # The other places of the chain, in the order a reader follows them.
+    related: list[Related] = field(default_factory=list)
+
+    def headline(self) -> str:
+        return self.title or self.message
 
     def sort_key(self) -> tuple:
         return (self.path, self.cell or 0, self.line, self.column, self.code)
@@ -80,6 +116,9 @@ class Finding:
             "end_line": self.end_line,
             "end_column": self.end_column,
             "keras": self.keras,
+            # The short statement (the message when the rule gives none) and the chain's other places.
+            "title": self.headline(),
+            "related": [r.to_json() for r in self.related],
         }
         if self.cell is not None:
             data["cell"] = self.cell

@@ -56,4 +56,4 @@ class TllintChecker:
         for finding in safe_analyze(text, self.filename, settings, rule_codes, new_project(settings)):
             if finding.path != self.filename or finding.code not in enabled or code_matches_any(finding.code, ignored):
                 continue
-            yield finding.line, max(finding.column - 1, 0), f"{finding.code} {finding.message}", type(self)
+            yield finding.line, max(finding.column - 1, 0), f"{finding.code} {finding.headline()}", type(self)

@@ -192,12 +192,15 @@ def new_project(settings: Settings, targets: Iterable[Target] = ()):
 
 
 def lint_text(
-    text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None, project=None
+    text: str, display_path: str, settings: Settings | None = None, *, enabled: set[str] | None = None, project=None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Finding]:
     """Findings for one text (stdin, the language server, the flake8 plugin).
 
     `project` (e.g. `new_project(settings)`) follows the file's local imports; findings in those
-    modules are left out, as only this text is being reported on.
+    modules are left out, as only this text is being reported on. `should_stop` (the language
+    server: a newer edit arrived) is asked between the files linted; once it says True the
+    result is incomplete and meant to be dropped.
     """
     settings = settings or Settings()
     linter = Linter(settings, enabled, project)
@@ -208,6 +211,8 @@ def lint_text(
     if project is not None and path.suffix == ".py" and path.is_file():
         # The project's entry points that import this module (an editor lints one file at a time).
         for target in context_targets([Target(path, display_path)], settings, project):
+            if should_stop is not None and should_stop():
+                return []
             context = RunResult()
             linter.lint_target(target, context)
             findings.extend(f for f in context.findings if f.path == display_path)

@@ -19,6 +19,8 @@ NOQA = re.compile(
     re.IGNORECASE,
 )
 CODE = re.compile(r"TL\d*|[A-Z]+[0-9]+", re.IGNORECASE)
+# Every directive holds these letters (NOQA matches case-insensitively, as this does).
+_HINT = re.compile("noqa", re.IGNORECASE)
 FILE_NOQA = re.compile(r"#\s*tllint\s*:\s*noqa\b", re.IGNORECASE)
 FILE_NOQA_LINES = 5
 # A parse error sits wherever the parser gave up, not on a line the author chose to exempt.
@@ -100,6 +102,8 @@ def _naive_comment_column(text: str) -> int | None:
 
 
 def parse_noqa(source: str) -> NoqaMap:
+    if _HINT.search(source) is None:
+        return NoqaMap([], {})  # no directive can match: skip tokenizing (an editor lints per keystroke)
     comments, logical = _comments(source)
     source_lines = source.splitlines()
     span_of: dict[int, range] = {}

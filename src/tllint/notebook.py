@@ -12,6 +12,7 @@ gives TL000 at that cell and line, and the other cells are still analysed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import libcst as cst
@@ -67,7 +68,29 @@ def _to_cell(finding: Finding, cells: list[Cell]) -> Finding:
         from tllint.fixes.notebook import cell_fix  # the fix's edits, relative to the cell
 
         finding.fix = cell_fix(finding.fix, cell)
+        if finding.fix is not None:
+            finding.fix.description = _cell_lines(finding.fix.description, cells)
+    finding.related = _related_to_cells(finding.related, cells, lambda r: r.path is None)
     return finding
+
+
+def _related_to_cells(related: list, cells: list[Cell], in_notebook) -> list:
+    """Related places of the joined cells as cell and line in the cell, like the primary position;
+    a place in no cell (it cannot be shown) is left out."""
+    out = []
+    for r in related:
+        if not in_notebook(r):
+            out.append(r)
+            continue
+        cell = cell_at(cells, r.line)
+        if cell is None:
+            continue
+        end_line, end_column = r.end_line - cell.first_line + 1, r.end_column
+        if not cell.first_line <= r.end_line < cell.first_line + cell.lines:
+            end_line, end_column = r.line - cell.first_line + 1, r.column
+        out.append(dataclasses.replace(r, label=_cell_lines(r.label, cells), cell=cell.index,
+                                       line=r.line - cell.first_line + 1, end_line=end_line, end_column=end_column))
+    return out
 
 
 def _parse(text: str):
@@ -88,10 +111,11 @@ def _parse(text: str):
 
 
 def lint_notebook(path: str, text: str, settings: Settings | None = None, enabled: set[str] | None = None,
-                  *, project=None) -> list[Finding]:
+                  *, project=None, fixes: bool = True) -> list[Finding]:
     """Findings of one notebook, noqa applied (the runner applies selection and per-file-ignores).
 
     `enabled`: the codes of the run (rule codes and tool codes such as TL001); None: defaults.
+    `fixes=False`: no automatic fixes (they cost a re-parse each; the IPython extension shows none).
     """
     settings = settings or Settings()
     try:
@@ -141,7 +165,7 @@ def lint_notebook(path: str, text: str, settings: Settings | None = None, enable
     rule_codes = codes - {"TL000", "TL001", "TL999"} if codes is not None else None
     # Fixes are left out: their edits would be positions in the joined cells, not in the notebook.
     # Fixes are edits of the combined program; _to_cell maps them into the cell (tllint.fixes.notebook).
-    analysed = analyze_module(module, combined, path, settings, enabled=rule_codes, project=project)
+    analysed = analyze_module(module, combined, path, settings, enabled=rule_codes, project=project, fixes=fixes)
     own = [f for f in analysed if f.path == path]
     foreign = [f for f in analysed if f.path != path]
     own = apply_noqa(own, combined, report_unused=codes is not None and "TL001" in codes, path=path)
@@ -149,6 +173,7 @@ def lint_notebook(path: str, text: str, settings: Settings | None = None, enable
     _, foreign = project.split_foreign(path, foreign, settings, lambda f, ignored: _kept(f, ignored, codes))
     for finding in foreign:  # `line 9 in nb.ipynb` (the joined cells) becomes `cell 3, line 2 in nb.ipynb`
         finding.message = _notebook_lines(finding.message, cells, path)
+        finding.related = _related_to_cells(finding.related, cells, lambda r: r.path == path)
     findings.extend(foreign)
     findings.sort(key=Finding.sort_key)
     return findings

@@ -28,6 +28,10 @@ class Report:
     fix: "Fix | None" = None
     # Extra data for --confirm and --fix (backbone name, line numbers...).
     data: dict[str, Any] = field(default_factory=dict)
+    # Short statement of what is wrong (<= 100 characters, no line numbers).
+    title: str = ""
+    # (node, label) for the other places of the chain; the runner adds their positions.
+    related: list[tuple["cst.CSTNode", str]] = field(default_factory=list)
 
 
 class Rule:

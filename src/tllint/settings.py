@@ -34,6 +34,10 @@ class Settings:
     target_keras: str = "auto"
     # Learning rate the TL204 fix writes.
     fine_tune_learning_rate: float = 1e-5
+    # Confirm mode's sandbox: "auto" (the OS mechanisms there are; refuse without any) or "python".
+    confirm_isolation: str = "auto"
+    # The language server's wait after an edit before linting (ms); None: its default.
+    lsp_debounce_ms: int | None = None
     # Folder the config came from; per-file-ignores and excludes are relative to it.
     config_root: Path | None = None
     # Project root for local imports (None: found from the linted file).

@@ -57,10 +57,57 @@ def _affected_bid(t: Timeline, sets: list[dict], f: Finding) -> int | None:
     return b["bid"] if b else None
 
 
+def _group_stats(call: dict, line: int) -> dict | None:
+    """The variables of the layers set at `line` over a training call: the most that changed in a step."""
+    best = None
+    for end in call.get("ends", []):
+        grp = (end.get("groups") or {}).get(str(line))
+        if grp is not None and (best is None or grp.get("changed", 0) > best.get("changed", 0)):
+            best = grp
+    return best
+
+
+def _frozen_before_own_step(t: Timeline, sets: list[dict]) -> Verdict | None:
+    """The GAN idiom: a whole model frozen after its compile and before its first own training step,
+    then trained on its own and inside a combined model. Judged on its own next training call."""
+    mids = {e.get("mid") for e in sets if e.get("role") == "model"}
+    if len(mids) != 1 or None in mids or sets[-1]["value"]:
+        return None
+    mid = mids.pop()
+    first, last = min(e["seq"] for e in sets), max(e["seq"] for e in sets)
+    if any(c.get("mid") == mid and c["seq"] < first for c in t.calls):
+        return None  # it trained before the freeze: the other TL202 shape
+    own = t.calls_after(last, mid=mid)
+    if not own:
+        return None
+    call, line, name = own[0], sets[0]["line"], sets[0].get("layer") or "the model"
+    if call.get("exception") and not call.get("ends"):
+        ex = call["exception"]
+        return INCONCLUSIVE, f"{t.where(call)} of {name} after the freeze at line {line} failed: {ex['type']}: {short_error(ex['message'], 200)}"
+    grp = _group_stats(call, line)
+    if grp is None or not grp.get("n_vars"):
+        return None
+    combined = [c for c in t.calls_after(last) if c.get("mid") != mid and _group_stats(c, line)]
+    inside = ""
+    if combined:
+        g = _group_stats(combined[0], line) or {}
+        inside = (
+            f"; {combined[0].get('model')}, which contains it, trained in {t.where(combined[0])}"
+            f" ({g.get('changed', 0)} of its {g.get('n_vars', 0)} variables changed there)"
+        )
+    base = f"after the freeze at line {line}, {grp['changed']} of {grp['n_vars']} variables of {name} changed in its own {t.where(call)[4:]}"
+    if grp["changed"] == 0:
+        return CONFIRMED, f"{base}: Keras 3 captured trainable=False at its first training step{inside}"
+    return REFUTED, f"{base}: it trains on its own{inside}"
+
+
 def verdict_tl202(t: Timeline, f: Finding) -> Verdict:
     sets = _sets_for(t, f)
     if not sets:
         return t.not_observed(f"a `trainable` assignment near line {f.line}")
+    own = _frozen_before_own_step(t, sets)
+    if own is not None:
+        return own
     bid = _affected_bid(t, sets, f)
     last = max(e["seq"] for e in sets)
     line = sets[0]["line"]

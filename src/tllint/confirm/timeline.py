@@ -99,18 +99,34 @@ class Timeline:
         r = self.run
         if r.skipped:
             return r.skipped
+        if getattr(r, "limit", None):  # stopped by the sandbox: memory bound, or it could not be set up
+            return r.limit
         if r.timed_out or (self.end or {}).get("status") == "timeout":
             return f"the script was killed at the confirm timeout ({r.timeout:g} s)" if r.timeout else "the script was killed at the confirm timeout"
         if self.end is None:
             tail = (r.stderr_tail or "").strip().splitlines()
             hint = f" ({tail[-1][:200]})" if tail else ""
             return f"the script's process ended abnormally (exit code {r.returncode}){hint}"
+        if self.end.get("status") == "error" and str(self.end.get("missing_module") or "").split(".")[0] == "tensorflow":
+            return self.tensorflow_missing()
         if self.end.get("status") == "error":
             where = f" at line {self.end['line']}" if self.end.get("line") else ""
             return f"the script failed{where}: {self.end.get('type')}: {short_error(str(self.end.get('message', '')), 300)}"
         if self.end.get("status") == "exit":
             return f"the script exited with code {self.end.get('code')}"
         return "the script finished without reaching it"
+
+    def tensorflow_missing(self) -> str:
+        """The run stopped because TensorFlow is not installed (a jax or torch backend)."""
+        end = self.end or {}
+        backend = (self.meta or {}).get("backend")
+        on = f" (backend {backend})" if backend else ""
+        hint = "; run with --confirm-backend tensorflow where it is"
+        if end.get("imported_by_script"):
+            at = f" (line {end['line']})" if end.get("line") else ""
+            return f"the script imports tensorflow{at}, which is not installed here{on}{hint}"
+        at = f"what the script calls at line {end['line']}" if end.get("line") else "the script"
+        return f"{at} needs tensorflow, which is not installed here{on}{hint}"
 
     def not_observed(self, what: str) -> tuple[str, str]:
         return INCONCLUSIVE, f"{what} was not observed: {self.run_status()}"

@@ -20,6 +20,7 @@ from tllint.engine.values import (
     UNKNOWN,
     BoundMethod,
     BuiltinRef,
+    Choice,
     ClassV,
     Const,
     DictV,
@@ -198,6 +199,9 @@ def _subscript_key(interp: "Interpreter", element) -> "Value | slice":
     return interp.eval(element.value)
 
 
+MAX_CHOICES = 16
+
+
 def subscript(interp: "Interpreter", obj: Value, node: cst.Subscript) -> Value:
     handler = registry.hook_handler("subscript", obj)
     if len(node.slice) != 1:
@@ -229,6 +233,11 @@ def subscript(interp: "Interpreter", obj: Value, node: cst.Subscript) -> Value:
         return joined
     if isinstance(obj, DictV) and i in obj.items:
         return obj.items[i]
+    if isinstance(obj, DictV) and not isinstance(key, Const) and 1 < len(obj.items) <= MAX_CHOICES:
+        # `MODEL_MAP[self.model_name]`: a table of library constructors indexed by a run-time name.
+        options = list(obj.items.values())
+        if all(isinstance(o, Ref) for o in options):
+            return Choice(options, node)
     return UNKNOWN
 
 

@@ -156,6 +156,67 @@ def run_keras_build(interp: "Interpreter", inst: Instance, node: cst.CSTNode) ->
     interp.call_function(bound, [UNKNOWN], {}, node)
 
 
+def trace_keras_call(interp: "Interpreter", inst: Instance, model) -> None:
+    """Walk a subclassed model's `call(inputs)` once on a symbolic image batch, as Keras traces it:
+    the backbones it applies to its input become the model's feeds (pixels given to `fit` and
+    `predict` then meet them), like a functional model's graph."""
+    found = member(inst.cls, "call")
+    if found is None or found[1] != "method" or model.feeds or model.input_ids:
+        return
+    from tllint.engine.pixels import relative
+    from tllint.engine.values import Tensor
+
+    origin = interp.new_input_id()
+    bound = Func(found[0].node, "call", env=found[0].env, bound_self=inst, module=found[0].module)
+    interp.call_function(bound, [Tensor(relative(), origin, rank=4)], {}, found[0].node)
+    feeds = [f for f in interp.feeds if f.origin == origin]
+    if feeds:
+        model.input_ids = (origin,)
+        model.feeds = feeds
+
+
+MAX_OWN_METHODS = 12
+
+
+def uncalled_methods(interp: "Interpreter", cls: ClassV) -> list[Func]:
+    """Methods of a plain user class (a trainer, a model factory) defined here and never run: the
+    file only defines them (another module drives them). Classes with a library base are left
+    out: Keras calls their methods itself (`call`, `train_step`, `on_epoch_end`)."""
+    if cls.module is not None and cls.module is not interp:
+        return []
+    if any(not isinstance(base, ClassV) and not (isinstance(base, Ref) and base.name in ("builtins.object", "object"))
+           for base in cls.bases):
+        return []
+    if id(cls.node) in interp.__dict__.get("instantiated", ()):
+        return []
+    out = [m for name, m in cls.methods.items()
+           if not name.startswith("__") and isinstance(m.node, cst.FunctionDef) and id(m.node) not in interp.called]
+    return out[:MAX_OWN_METHODS]
+
+
+def run_uncalled_classes(interp: "Interpreter") -> None:
+    for name, value in list(interp.globals.items()):
+        if not isinstance(value, ClassV):
+            continue
+        for method in uncalled_methods(interp, value):
+            saved = interp.cond
+            interp.cond = interp.cond + ((next(interp._if_ids), f"{name}.{method.name}"),)
+            interp.standalone += 1
+            try:
+                run_on_own_instance(interp, value, method)
+            finally:
+                interp.standalone -= 1
+            interp.cond = saved
+
+
+def run_on_own_instance(interp: "Interpreter", cls: ClassV, method: Func) -> None:
+    inst = interp.call_value(cls, [], {}, cls.node)
+    if not isinstance(inst, Instance):
+        return
+    bound = Func(method.node, method.name, env=method.env, bound_self=inst, module=method.module)
+    interp.call_function(bound, [], {}, method.node)
+
+
 def _calls_build(fn: cst.CSTNode) -> bool:
     found = False
 

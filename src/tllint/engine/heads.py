@@ -278,4 +278,5 @@ def head_restored(script, model: Model, step) -> Any:
                 found = ev
         elif isinstance(ev, TrainEvent) and not ev.implicit and any(ev.model is h for h in heads):
             found = ev
-    return found
+    # `model = load_model(path) if resuming else build()` (values.Model.join): resumed, the head is trained.
+    return found if found is not None else model.__dict__.get("maybe_loaded")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from tllint.engine import branches, calls, flag_loops, fragments, operators, unroll
+from tllint.engine import branches, calls, classes, flag_loops, fragments, operators, unroll
 from tllint.engine.api.keras_hub import HEADS as KERAS_HUB_HEADS
 from tllint.engine.imports import ImportTable, build_import_table, canonicalize
 from tllint.engine.timeline import Event
@@ -110,6 +110,8 @@ class Interpreter:
                 finally:
                     self.standalone -= 1
                 self.cond = saved
+        # Methods of classes never used in this file, likewise: each on a fresh instance of its own.
+        classes.run_uncalled_classes(self)
 
     def tick(self) -> None:
         self.steps += 1
@@ -398,6 +400,8 @@ class Interpreter:
                 return Const(value) if isinstance(value, str) else UNKNOWN
             except Exception:  # noqa: BLE001
                 return UNKNOWN
+        if isinstance(node, cst.FormattedString):
+            return operators.formatted(self, node)
         if isinstance(node, cst.BinaryOperation):
             left = self.eval(node.left)
             right = self.eval(node.right)

@@ -17,6 +17,11 @@ def preprocess_mode(module: str | None) -> str | None:
 
 def contract_of(backbone) -> str | None:
     """The pixel contract of a backbone value: caffe | tf | torch | raw | unit | None (unknown)."""
+    choices = backbone.__dict__.get("choices")
+    if choices:
+        # A constructor picked at run time (api/backbone_choice.py): the contract all choices share.
+        contracts = {contract_of(b) for b in choices}
+        return contracts.pop() if len(contracts) == 1 else None
     if backbone.kind == "hub":
         return "unit"
     if backbone.kind == "keras_hub_task":

@@ -88,6 +88,11 @@ def layouts(backbone: Value, keras_major: int | None = None) -> list:
 
 
 def bn_count(backbone: Value) -> int | None:
+    choices = backbone.__dict__.get("choices") if isinstance(backbone, Backbone) else None
+    if choices:
+        # Picked at run time (api/backbone_choice.py): BN layers only if every choice has them.
+        counts = [bn_count(b) for b in choices]
+        return None if None in counts else min(counts)
     if isinstance(backbone, Backbone) and backbone.kind == "package":
         # The package says whether it has BN layers, not how many: 1 stands for "some".
         has = backbone.kwargs.get("__batchnorm__")

@@ -13,7 +13,7 @@ import libcst as cst
 from tllint.engine import registry
 from tllint.engine.imports import snippet
 from tllint.engine.pixels import Step
-from tllint.engine.values import UNKNOWN, Const, Data, Tensor, Value, is_number, with_step
+from tllint.engine.values import UNKNOWN, Const, Data, Tensor, TextPattern, Value, is_number, with_step
 
 if TYPE_CHECKING:  # pragma: no cover
     from tllint.engine.interpreter import Interpreter
@@ -99,3 +99,22 @@ def compare(interp: "Interpreter", node: cst.Comparison) -> Value:
         if result is not None:
             return result
     return UNKNOWN
+
+
+def formatted(interp: "Interpreter", node: cst.FormattedString) -> Value:
+    """An f-string: its text when every part is a known scalar, else the pattern of its literal
+    parts (`f"efficientnetb{v}_notop.h5"` is still a weights file path: api/applications.py)."""
+    parts: list[str] = []
+    known = True
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            parts.append(part.value)
+            continue
+        value = interp.eval(part.expression)
+        if isinstance(value, Const) and isinstance(value.value, (str, int, float, bool)) and not part.format_spec and part.conversion is None:
+            parts.append(str(value.value))
+        else:
+            known = False
+            parts.append("*")
+    text = "".join(parts)
+    return Const(text) if known else TextPattern(text)

@@ -120,6 +120,10 @@ class Verdict:
 
 
 def describe(enc: Encoding) -> Verdict:
+    if enc.source.kind == "unknown" and _divided_by_255(enc):
+        # Arrays of unknown origin that the script divides by 255 (`np.load(...) / 255`, a generator's
+        # `rescale=1./255` on `flow(X)`): the division is the author's statement that they hold 0..255 pixels.
+        enc = Encoding(Source("raw", "pixels divided by 255 (0..255 assumed)", enc.source.node), enc.steps, enc.dtype)
     if enc.opaque or enc.source.kind == "input":
         return Verdict("unknown")
     steps = enc.scaling_steps()
@@ -148,6 +152,13 @@ def describe(enc: Encoding) -> Verdict:
     if normalized is not None:
         return Verdict("normalized", first=steps[0], last=steps[-1])
     return Verdict("affine", (lo, hi), first=steps[0], last=steps[-1])
+
+
+def _divided_by_255(enc: Encoding) -> bool:
+    if any(s.kind == "opaque" for s in enc.steps):
+        return False
+    steps = enc.scaling_steps()
+    return bool(steps) and steps[0].kind == "affine" and abs(steps[0].scale * 255.0 - 1.0) < 1e-6 and abs(steps[0].offset) < 1e-9
 
 
 def fmt_interval(interval: tuple[float, float]) -> str:

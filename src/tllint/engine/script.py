@@ -24,7 +24,7 @@ from tllint.engine.timeline import (
     state_of,
 )
 from tllint.engine.values import UNKNOWN, Backbone, Data, Feed, Model, Seq, Tensor, Value
-from tllint.finding import Finding
+from tllint.finding import Finding, Related
 from tllint.settings import Settings
 from tllint.versions import KerasTarget, detect
 
@@ -304,7 +304,21 @@ class ScriptModel:
             keras=report.keras,
             fix=report.fix,
             statement=self.statement_text(report.node),
+            title=report.title,
+            related=self._related(report, path),
         )
+
+    def _related(self, report, path: str) -> list[Related]:
+        """Positions of the chain's other places; a place that cannot be located is left out."""
+        out: list[Related] = []
+        for node, label in report.related:
+            found = self.origin(node)
+            if found is None or found[1] is None:
+                continue
+            pos = found[1]
+            out.append(Related(label, pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1,
+                               path=None if found[0] == path else found[0]))
+        return out
 
 
 def _severity(interp, severity: str) -> str:

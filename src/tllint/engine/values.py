@@ -51,6 +51,22 @@ class Const(Value):
 
 
 @dataclass(eq=False)
+class Choice(Value):
+    """One of several values that the program picks at run time by a key it does not fix:
+    `MODEL_MAP[args.arch]` over a dict of constructors (engine/api/backbone_choice.py)."""
+
+    options: list[Value]
+    node: cst.CSTNode | None = None
+
+
+@dataclass(eq=False)
+class TextPattern(Value):
+    """A string known only in part: an f-string with unknown fields, `*` standing for each."""
+
+    pattern: str
+
+
+@dataclass(eq=False)
 class Ref(Value):
     """A name from a library: `keras.applications.MobileNetV2`, `numpy.asarray`."""
 
@@ -133,9 +149,29 @@ class Backbone(Value):
     def pretrained(self) -> bool:
         return self.weights in ("imagenet", "file")
 
+    def join(self, other: Value) -> Value:
+        # `if v == 3: base = EfficientNetB3(...) elif v == 4: base = EfficientNetB4(...)`: one family,
+        # the same input contract and build options on every arm, so what the rules ask of it agrees.
+        if other is self:
+            return self
+        if isinstance(other, Backbone) and _same_contract(self, other):
+            self.__dict__.setdefault("alternatives", []).append(other)
+            return self
+        return UNKNOWN
+
     @property
     def label(self) -> str:
         return self.var or self.name
+
+
+def _same_contract(a: "Backbone", b: "Backbone") -> bool:
+    if a.kind != "applications" or b.kind != "applications" or a.entry is None or b.entry is None:
+        return False
+    ea, eb = a.entry, b.entry
+    return (ea.family, ea.contract, ea.builtin_flag, ea.contract_without_builtin) == (
+        eb.family, eb.contract, eb.builtin_flag, eb.contract_without_builtin
+    ) and (a.weights, a.include_top, a.pooling, a.include_preprocessing, a.flavour) == (
+        b.weights, b.include_top, b.pooling, b.include_preprocessing, b.flavour)
 
 
 @dataclass(eq=False)
@@ -258,6 +294,14 @@ class Model(Value):
     @property
     def label(self) -> str:
         return self.var or "model"
+
+    def join(self, other: Value) -> Value:
+        # The other arm resumes from a saved file (api/evaluation.LoadedModel): follow the model built
+        # here, whose head may hold trained weights (heads.head_restored).
+        if type(other).__name__ == "LoadedModel":
+            self.__dict__["maybe_loaded"] = other
+            return self
+        return super().join(other)
 
     def units(self) -> list[Value]:
         """Things whose `trainable` flag matters for this model: its backbones and sub-models."""

@@ -26,6 +26,7 @@ from tllint.engine.imports import dotted_name
 from tllint.engine.pixels import Encoding, Step, Verdict, close, describe, fmt_interval, relative
 from tllint.engine.values import Backbone, Data, Feed, Func, Model, Ref, Tensor
 from tllint.knowledge.applications import CONTRACTS
+from tllint.rules._pixel_chain import annotate
 
 CONTRACT_TEXT = {
     "tf": "[-1, 1]",
@@ -50,6 +51,10 @@ class Judgement:
     data: dict[str, Any] = field(default_factory=dict)
     keras: str | None = None  # the Keras versions the finding applies to (None: all)
     severity: str | None = None  # None: the rule's own; "warning" where it rests on data not in sight
+    kind: str = ""  # which wording: raw, raw-assumed, raw-preset, floor, other-family, affine, double, builtin-double
+    title: str = ""  # short statement, and the chain's places (node, label): _pixel_chain.py
+    related: list = field(default_factory=list)
+    trained_like: Any = None  # a serving finding: the training arrival fed right
 
 
 # ---------------------------------------------------------------------- wording
@@ -185,6 +190,7 @@ def judgements(script) -> list[Judgement]:
             j = _serving(arrival, j, arrivals, script)
         if j is None:
             continue
+        annotate(j, arrival)
         entry = arrival.feed.backbone.entry
         if entry is not None and not entry.keras3:
             j.keras = "2"  # RegNet, ResNetRS: tf_keras only
@@ -221,6 +227,7 @@ def _serving(arrival, j: Judgement, arrivals, script) -> Judgement | None:
     what = _PHASE_TEXT.get(arrival.phase, "this call")
     if good and len(good) == len(trained):
         ref = good[0]
+        j.trained_like = ref
         where = f" at line {script.line(ref.step.node)}" if ref.step is not None and ref.step.node is not None else ""
         j.message = (
             f"train and serve preprocessing differ: the training{where} feeds {_fed_text(ref, script)}; "
@@ -308,7 +315,7 @@ def judge(arrival, script) -> Judgement | None:
             f"pixel below the divisor becomes 0), so {name} sees near-black images and cannot learn. Fix: divide with "
             f"`/` instead, or better drop it and use {family_fix(backbone, contract)}."
         )
-        return Judgement("TL102", floor.node, msg, data)
+        return Judgement("TL102", floor.node, msg, data, kind="floor")
     if verdict.kind == "unknown":
         return None
     if verdict.kind == "raw":
@@ -323,14 +330,14 @@ def judge(arrival, script) -> Judgement | None:
                 f"(0..255) would make the features garbage. Fix: if the data are not scaled elsewhere, "
                 f"{family_fix(backbone, contract)}, before the backbone."
             )
-            return Judgement("TL101", arrival.feed.node, msg, data, severity="warning")
+            return Judgement("TL101", arrival.feed.node, msg, data, severity="warning", kind="raw-assumed")
         msg = (
             f"raw pixels (0..255){source_text(arrival, script)} reach {name}, whose "
             f"pretrained weights expect {CONTRACT_TEXT[contract]}; nothing on the way scales them"
             f"{_raw_notes(arrival, script)}, so the features are garbage and accuracy plateaus. "
             f"Fix: {family_fix(backbone, contract)}, before the backbone{_bgr_note(arrival)}."
         )
-        return Judgement("TL101", arrival.feed.node, msg, data)
+        return Judgement("TL101", arrival.feed.node, msg, data, kind="raw")
     if contract == "raw":
         return _builtin_double(arrival, backbone, enc, verdict, script, data)
     if verdict.kind == "double":
@@ -347,7 +354,7 @@ def judge(arrival, script) -> Judgement | None:
             f"{' and channel order' if 'caffe' in (contract, verdict.mode) else ''} and the pretrained features are off. "
             f"Fix: use {family_fix(backbone, contract)} instead."
         )
-        return Judgement("TL102", verdict.first.node, msg, data)
+        return Judgement("TL102", verdict.first.node, msg, data, kind="other-family")
     if verdict.kind == "affine" and verdict.interval is not None:
         lo, hi = verdict.interval
         target = CONTRACTS[contract]
@@ -372,7 +379,7 @@ def judge(arrival, script) -> Judgement | None:
             f"pretrained features are off and accuracy stalls well below what the backbone can do. "
             f"Fix: replace {step_text(last, script)} with {family_fix(backbone, contract)}."
         )
-        return Judgement("TL102", last.node, msg, data, severity="warning" if assumed(arrival) else None)
+        return Judgement("TL102", last.node, msg, data, severity="warning" if assumed(arrival) else None, kind="affine")
     return None
 
 
@@ -399,7 +406,7 @@ def _bare_keras_hub(arrival, backbone: Backbone, script) -> Judgement | None:
     )
     data = {"backbone": backbone.name, "contract": "preset", "unit": backbone, "feed": arrival.feed,
             "encoding": arrival.encoding, "data": arrival.data}
-    return Judgement("TL101", arrival.feed.node, msg, data)
+    return Judgement("TL101", arrival.feed.node, msg, data, kind="raw-preset")
 
 
 def _assumed(arrival) -> str:
@@ -468,7 +475,7 @@ def _double(backbone, contract, enc, first: Step, second: Step, script, data) ->
         f"{step_text(second, script)}{order}, which expects 0..255 input{where}. The pretrained features are off and "
         f"accuracy stalls. Fix: {fix}."
     )
-    return Judgement("TL103", second.node, msg, data)
+    return Judgement("TL103", second.node, msg, data, kind="double")
 
 
 def _builtin_double(arrival, backbone, enc, verdict, script, data) -> Judgement | None:
@@ -496,7 +503,7 @@ def _builtin_double(arrival, backbone, enc, verdict, script, data) -> Judgement 
         f"{arrived} reach {name}, which scales its input itself with {builtin} and expects raw 0..255 pixels: "
         f"the extra scaling makes it preprocess twice, so the pretrained features are off. Fix: {fix}."
     )
-    return Judgement("TL103", last.node, msg, data)
+    return Judgement("TL103", last.node, msg, data, kind="builtin-double")
 
 
 def _arrival_phrase(enc: Encoding, verdict: Verdict, script) -> str:

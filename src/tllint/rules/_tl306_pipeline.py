@@ -77,4 +77,8 @@ def pipeline_reports(script):
             f"shape=(None, {h}, {w}, 3)\") at this `{ev.method}`, after the data was set up. Load the images at "
             f"{fh}x{fw}, or build the model on `keras.Input(shape=(None, None, 3))` followed by "
             f"`keras.layers.Resizing({fh}, {fw})`.")
-        yield Report(ev.node, message, data={"kind": "pipeline-size", "data_size": (h, w), "model_size": (fh, fw)})
+        related = [(loader, f"images loaded here at {h}x{w}")] if loader is not None else []
+        if ev.model.node is not None:
+            related.append((ev.model.node, f"`{ev.model.label}` built here: it takes only {fh}x{fw}"))
+        yield Report(ev.node, message, data={"kind": "pipeline-size", "data_size": (h, w), "model_size": (fh, fw)},
+                     title=f"Images of {h}x{w} reach `{ev.model.label}`, which takes only {fh}x{fw}", related=related)

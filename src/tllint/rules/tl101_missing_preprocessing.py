@@ -15,4 +15,5 @@ class MissingPreprocessing(Rule):
     def check(self, script):
         for j in judgements(script):
             if j.code == self.code:
-                yield Report(j.node, j.message, severity=j.severity, keras=j.keras, data=j.data)
+                yield Report(j.node, j.message, severity=j.severity, keras=j.keras, data=j.data,
+                             title=j.title, related=j.related)

@@ -18,4 +18,5 @@ class WrongPreprocessing(Rule):
     def check(self, script):
         for j in judgements(script):
             if j.code == self.code:
-                yield Report(j.node, j.message, severity=j.severity, keras=j.keras, data=j.data)
+                yield Report(j.node, j.message, severity=j.severity, keras=j.keras, data=j.data,
+                             title=j.title, related=j.related)

@@ -19,4 +19,5 @@ class DoublePreprocessing(Rule):
     def check(self, script):
         for j in judgements(script):
             if j.code == self.code:
-                yield Report(j.node, j.message, keras=j.keras, data=j.data)
+                yield Report(j.node, j.message, keras=j.keras, data=j.data,
+                             title=j.title, related=j.related)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from tllint.engine.timeline import TrainableEvent, unit_contains
+from tllint.engine.timeline import TrainableEvent, compatible, state_of, unit_contains
 from tllint.engine.values import Backbone, LayerSet
 from tllint.engine.learning_rates import fmt, rate_at
 from tllint.rules import Report, Rule
 from tllint.rules._common import _touches, fresh_head_at, has_fresh_head, head_training_trains, unit_label, versions_field
+from tllint.rules._timeline_places import BUILT, Places, compile_label, short_name
 
 class BackboneTrainableDuringHeadTraining(Rule):
     code = "TL201"
@@ -85,7 +86,28 @@ class BackboneTrainableDuringHeadTraining(Rule):
         elif keras == "2":
             message += " (Keras 2 / tf_keras trains with the state at `compile`; Keras 3 captures it at the first training step, where it was frozen.)"
         return Report(node, message, severity=severity, keras=keras, data={"backbone": backbone.name, "step_line": line,
-                      "unit": backbone, "model": model, "first": first, "culprit": culprit})
+                      "unit": backbone, "model": model, "first": first, "culprit": culprit},
+                      title=f"{short_name(backbone, start=True)} is {how} while the new head trains",
+                      related=_related(script, node, backbone, model, first, culprit, partial))
+
+
+def _related(script, node, backbone: Backbone, model, first, culprit, partial):
+    """Built, (partly) frozen or unfrozen, compiled, trained: the head-training timeline."""
+    places = Places(script, node).add(backbone.node, "backbone built here", BUILT)
+    if culprit is None:
+        places.event(partial, "only some of its layers frozen here")
+    else:
+        frozen = [ev for ev in script.events[: culprit.index] if isinstance(ev, TrainableEvent) and ev.value is False
+                  and compatible(ev.cond, culprit.cond) and _touches(ev.target, backbone)]
+        if frozen:
+            whole = state_of(backbone, script.events, frozen[-1].index + 1, frozen[-1].cond).any_trainable is False
+            places.event(frozen[-1], "frozen here" if whole else "some of its layers frozen here")
+        places.event(culprit, "unfrozen here")
+    compile_ev = script.last_compile_before(model, first)
+    if compile_ev is not None:
+        places.event(compile_ev, compile_label(script, compile_ev))
+    places.step(first, "trained here (head)")
+    return places.build()
 
 
 def _freezes_part_of(target, backbone: Backbone) -> bool:

@@ -10,6 +10,7 @@ from tllint.engine.timeline import CompileEvent, TrainableEvent, compatible, uni
 from tllint.engine.values import Backbone, LayerSet, Model
 from tllint.rules import Report, Rule
 from tllint.rules._common import applies, unit_label, versions_field
+from tllint.rules._timeline_places import Places, compile_label, short_name, title
 
 
 def touches(target, unit) -> bool:
@@ -141,4 +142,35 @@ class TrainableChangeNotApplied(Rule):
             severity = "warning"
         return Report(change.node, message, severity=severity, keras=versions_field(affected),
                       data={"kind": kind, "step_line": step_line, "compile_line": compile_line,
-                            "model": model, "unit": unit, "step": step, "compile": compile_ev, "change": change})
+                            "model": model, "unit": unit, "step": step, "compile": compile_ev, "change": change},
+                      title=_title(unit, change, kind, affected),
+                      related=_related(script, change, kind, step, compile_ev, first))
+
+
+def _title(unit, change, kind, affected) -> str:
+    name = short_name(unit, start=True)
+    if kind == "self-frozen":
+        return title(f"{name} frozen after its compile; on Keras 3 its own training updates nothing",
+                     "Model frozen after its compile; on Keras 3 its own training updates nothing")
+    what = "unfrozen" if change.value else "frozen" if change.value is False else "`trainable` changed"
+    if kind == "after-fit":
+        what = "re-frozen" if what == "frozen" else what
+        return title(f"{name} {what} after training started; ignored until you recompile",
+                     f"Layers {what} after training started; ignored until you recompile")
+    if affected == {"2"}:
+        return title(f"{name} {what} after compile; Keras 2 / tf_keras ignores it until you recompile",
+                     f"Layers {what} after compile; Keras 2 / tf_keras ignores it until you recompile")
+    return title(f"{name} {what} after compile; recompile to apply it", f"Layers {what} after compile; recompile to apply it")
+
+
+def _related(script, change, kind, step, compile_ev, first):
+    """Compiled, (first trained), changed (the finding), trained again with the old state."""
+    places = Places(script, change.node).event(compile_ev, compile_label(script, compile_ev))
+    if kind == "after-fit":
+        places.step(first, "trained here")
+        places.step(step, "trained again here, with the old trainable state")
+    elif kind == "self-frozen":
+        places.step(step, "trained here, with nothing trainable on Keras 3")
+    else:
+        places.step(step, "trained here" + (", with the compile-time state on Keras 2" if change is not None else ""))
+    return places.build()

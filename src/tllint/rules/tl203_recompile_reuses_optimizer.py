@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from tllint.engine.values import ModelOptimizer
 from tllint.engine.learning_rates import optimizer_of
-from tllint.engine.timeline import CompileEvent, TrainEvent, compatible
+from tllint.engine.timeline import CompileEvent, TrainableEvent, TrainEvent, compatible, unit_contains
 from tllint.engine.values import Model
 from tllint.rules import Report, Rule
+from tllint.rules._timeline_places import Places, compile_label, owner_of, title
 
 
 class RecompileReusesOptimizer(Rule):
@@ -109,5 +110,30 @@ class RecompileReusesOptimizer(Rule):
             f"\"The optimizer cannot recognize variable\" (after the first training run already spent its time). "
             f"Pass a new instance instead, e.g. `optimizer=keras.optimizers.{cls}(learning_rate=1e-5)`."
         )
+        name = "`model.optimizer`" if via_model else f"the {cls} optimizer"
         return Report(ev.node, message, data={"previous_compile_line": prev_line, "step_line": step_line,
-                                                "compile": ev, "optimizer": opt, "via_model": via_model})
+                                                "compile": ev, "optimizer": opt, "via_model": via_model},
+                      title=title(f"Recompile reuses {name} already built by a fit; the next fit fails",
+                                  "Recompile reuses an optimizer already built by a fit; the next fit fails"),
+                      related=_related(script, ev, opt, prev_compile, prev_step, nxt, via_model, grows))
+
+
+def _related(script, ev, opt, prev_compile, prev_step, nxt, via_model, grows):
+    """Optimizer created, compiled, trained (builds it), unfrozen, recompiled (the finding), fails."""
+    places = Places(script, ev.node)
+    if not via_model:
+        places.add(opt.node, "optimizer created here", prev_compile.index - 0.5)
+    places.event(prev_compile, compile_label(script, prev_compile, "first compiled here"))
+    places.step(prev_step, "trained here: builds the optimizer for these variables")
+    if grows == "unfreeze":
+        units = [ev.model] + ev.model.units()
+        change = None
+        for later in script.events[prev_step.index + 1 : ev.index]:
+            if not isinstance(later, TrainableEvent) or not later.value or not compatible(later.cond, ev.cond):
+                continue
+            owner = owner_of(later.target)
+            if owner is not None and any(unit_contains(u, owner) or unit_contains(owner, u) for u in units):
+                change = later
+        places.event(change, "unfrozen here: new trainable variables")
+    places.step(nxt, "fails here")
+    return places.build()

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from tllint.engine.learning_rates import fmt, rate_at
 from tllint.rules import Report, Rule
-from tllint.rules._common import backbone_trainable, fresh_head_at, head_training_trains, step_phase, unit_label
+from tllint.rules._common import (
+    backbone_trainable,
+    first_unfreeze_before,
+    fresh_head_at,
+    head_training_trains,
+    step_phase,
+    unit_label,
+)
+from tllint.rules._timeline_places import Places, compile_label, short_name, title
 
 HIGH = 1e-3
 
@@ -62,9 +70,9 @@ class FineTuneLearningRateTooHigh(Rule):
                 if key in reported:
                     continue
                 reported.add(key)
-                yield self._report(script, model, step, trainable[0], rate, head_rate, too_high, fresh)
+                yield self._report(script, model, step, trainable[0], rate, head_rate, too_high, fresh, head_step)
 
-    def _report(self, script, model, step, backbone, rate, head_rate, too_high, fresh):
+    def _report(self, script, model, step, backbone, rate, head_rate, too_high, fresh, head_step=False):
         lr_line = script.line(rate.node)
         step_line = script.line(step.node)
         if rate.changed:
@@ -90,8 +98,42 @@ class FineTuneLearningRateTooHigh(Rule):
             f"head rate). Compile the fine-tuning stage with a new optimizer at a low rate, e.g. "
             f"`optimizer=keras.optimizers.Adam(learning_rate={suggestion})`."
         )
-        return Report(script_node(step, rate), message, data={"learning_rate": rate.value, "step_line": step_line, "suggested": suggestion,
-                                                             "rate": rate, "head_rate": head_rate, "model": model, "step": step})
+        node = script_node(step, rate)
+        return Report(node, message, data={"learning_rate": rate.value, "step_line": step_line, "suggested": suggestion,
+                                           "rate": rate, "head_rate": head_rate, "model": model, "step": step},
+                      title=_title(backbone, rate, head_rate, too_high, head_step),
+                      related=_related(script, node, model, step, backbone, rate, head_rate, head_step))
+
+
+def _title(backbone, rate, head_rate, too_high, head_step) -> str:
+    name = short_name(backbone)
+    value = fmt(rate.value)
+    if head_step:
+        text = f"Training {name} end to end at a high learning rate ({value})"
+    elif not too_high and head_rate is not None:
+        how = "at" if rate.value == head_rate.value else "above"
+        text = f"Fine-tuning {name} {how} the head's learning rate ({value})"
+    elif rate.default and not rate.changed:
+        text = f"Fine-tuning {name} at {rate.optimizer.cls}'s default learning rate ({value})"
+    else:
+        text = f"Fine-tuning {name} at a high learning rate ({value})"
+    return title(text, f"Fine-tuning the backbone at a high learning rate ({value})")
+
+
+def _related(script, node, model, step, backbone, rate, head_rate, head_step):
+    """(Head compiled and trained,) unfrozen, compiled, (rate set,) fine-tuned."""
+    places = Places(script, node)
+    if head_rate is not None and not head_step:
+        places.event(head_rate.compile, compile_label(script, head_rate.compile, "head compiled here"))
+        first = script.steps(model)[0]
+        places.step(first, "head trained here")
+    places.event(first_unfreeze_before(script, backbone, step), "unfrozen here")
+    places.event(rate.compile, compile_label(script, rate.compile))
+    if rate.changed:
+        places.add(rate.node, f"learning rate set to {fmt(rate.value)} here", step.index - 0.5)
+    what = "trained end to end here" if head_step else "fine-tuned here"
+    places.step(step, f"{what} (lr {fmt(rate.value)})")
+    return places.build()
 
 
 def script_node(step, rate):

@@ -24,6 +24,7 @@ from tllint.rules._common import (
     versions_field,
     versions_to_check,
 )
+from tllint.rules._timeline_places import BUILT, CALLED, Places, compile_label, last_change, short_name, title
 
 
 class BatchNormUpdatesWhileFineTuning(Rule):
@@ -130,6 +131,37 @@ class BatchNormUpdatesWhileFineTuning(Rule):
             f"then recompile with a new optimizer."
         )
         message = f"{start}; {why}. {fix}"
-        return Report(cause.node if cause is not None else step.node, message, keras=versions_field(affected),
+        node = cause.node if cause is not None else step.node
+        head_step = step_phase(script, model, step) == "head"
+        return Report(node, message, keras=versions_field(affected),
                       data={"step_line": step_line, "training_false": training_false,
-                            "unit": backbone, "model": model, "step": step, "cause": cause})
+                            "unit": backbone, "model": model, "step": step, "cause": cause},
+                      title=_title(backbone, training_false, head_step),
+                      related=_related(script, node, model, backbone, step, cause, training_false, head_step))
+
+
+def _title(backbone, training_false: bool, head_step: bool) -> str:
+    when = "while it trains end to end" if head_step else "during fine-tuning"
+    despite = " despite training=False" if training_false else ""
+    return title(f"{short_name(backbone, start=True)}'s BatchNorm layers update {when}{despite}",
+                 f"BatchNorm layers update {when}{despite}")
+
+
+def _related(script, node, model, backbone, step, cause, training_false, head_step):
+    """(Called with training=False,) unfrozen, compiled, fine-tuned."""
+    places = Places(script, node)
+    if cause is None:
+        places.add(backbone.node, "backbone built here", BUILT)
+        cause = last_change(script, backbone, step, True)
+        if cause is None:
+            places.event(last_change(script, backbone, step, False), "only some of its layers frozen here")
+    if training_false:
+        feed = next((f for f in model.feeds if f.backbone is backbone and f.training is not None), None)
+        if feed is not None:
+            places.add(feed.node, "called with training=False here (overridden by fit on Keras 3.0-3.15)", CALLED)
+    places.event(cause, "unfrozen here")
+    compile_ev = script.last_compile_before(model, step)
+    if compile_ev is not None:
+        places.event(compile_ev, compile_label(script, compile_ev))
+    places.step(step, "trained end to end here" if head_step else "fine-tuned here")
+    return places.build()

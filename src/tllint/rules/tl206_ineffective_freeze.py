@@ -22,6 +22,7 @@ from tllint.engine.timeline import TrainableEvent, compatible, unit_contains
 from tllint.engine.values import Backbone, LayerSet, Model
 from tllint.rules import Report, Rule
 from tllint.rules._common import unit_label
+from tllint.rules._timeline_places import BUILT, CALLED, Places, next_step, short_name, title
 
 
 class IneffectiveFreeze(Rule):
@@ -83,6 +84,9 @@ class IneffectiveFreeze(Rule):
             f"{script.line(info['test_node'])}) never holds, {effect}. Use a name the model has "
             f"(`{backbone.var or 'base_model'}.summary()` lists them).",
             data={"kind": "absent-layer-name", "name": test[1]},
+            title=title(f"No layer of {short_name(backbone)} {how} {wanted}; the flag loop never fires",
+                        f"No layer of {short_name(backbone)} has that name; the flag loop never fires"),
+            related=_flag_loop_places(script, info, backbone),
         )
 
     # -- model.layers[0] / model.layers[:N] -----------------------------------------------
@@ -98,6 +102,8 @@ class IneffectiveFreeze(Rule):
                 f"`{script.code(ev.node)}` (line {script.line(ev.node)}) changes nothing. Set `trainable` on the "
                 f"backbone itself (`{nested[0].var or 'base_model'}.trainable = ...`)" + ("" if nested else " or on the layer you mean") + ".",
                 data={"kind": "input-layer"},
+                title=f"`{mlabel}.layers[0]` is the InputLayer; setting its `trainable` changes nothing",
+                related=_built(script, ls.node or ev.node, (nested or model.backbones)[:1], model, ev),
             ) if nested or model.backbones else None
         if sel[0] != "slice" or not nested or ls.filters:
             return None
@@ -126,6 +132,9 @@ class IneffectiveFreeze(Rule):
             f"{unit_label(backbone)}{count_text} is ONE nested layer of it. The slice {effect}. Slice the backbone's "
             f"own layers instead: `for layer in {backbone.var or 'base_model'}.{describe_selector(ls)}: layer.trainable = ...`.",
             data={"kind": "outer-slice", "entries": n},
+            title=title(f"`{mlabel}.{describe_selector(ls)}` slices the outer model, not {short_name(backbone)}'s layers",
+                        "This slices the outer model's layers, not the backbone's"),
+            related=_built(script, ls.node or ev.node, [backbone], model, ev),
         )
 
     # -- slice beyond the layer count -------------------------------------------------------
@@ -151,6 +160,10 @@ class IneffectiveFreeze(Rule):
             f"{script.line(ev.node)}) {effect}. Use a bound below {n}, e.g. "
             f"`{backbone.var or 'base_model'}.layers[:{n * 2 // 3}]` to freeze the first two thirds.",
             data={"kind": "beyond-count", "layers": n},
+            title=title(f"`{backbone.var or 'base_model'}.{describe_selector(ls)}` {effect}: {short_name(backbone)} has {n} layers",
+                        f"This slice {effect}: the backbone has {n} layers"),
+            related=Places(script, ls.node or ev.node).add(backbone.node, "backbone built here", BUILT)
+            .event(ev, f"{effect} here").step(next_step(script, backbone, ev), "trained here").build(),
         )
 
     # -- inner layers re-enabled while the parent is frozen ------------------------------------
@@ -198,7 +211,13 @@ class IneffectiveFreeze(Rule):
             f"empty).{bn_note} To train only some layers, set `{var}.trainable = True` first, then freeze the layers "
             f"you want frozen."
         )
-        return Report(ev.node, message, severity="warning", data={"kind": "inner-of-frozen"})
+        short = "BatchNorm layers" if which.startswith("Batch") else "Inner layers"
+        return Report(ev.node, message, severity="warning", data={"kind": "inner-of-frozen"},
+                      title=title(f"{short} of {short_name(backbone)} re-enabled under a frozen parent: "
+                                  f"Keras 2 and 3 disagree", f"{short} re-enabled under a frozen parent: Keras 2 and 3 disagree"),
+                      related=Places(script, ev.node).add(backbone.node, "backbone built here", BUILT)
+                      .event(freeze, "parent frozen here")
+                      .step(min(later, key=lambda e: e.index), "trained here").build())
 
     # -- freezing something that is not trained ------------------------------------------------
     def _not_trained(self, script, ev, backbone: Backbone, trained_models):
@@ -218,6 +237,7 @@ class IneffectiveFreeze(Rule):
             return None
         model, other = others[0]
         var = backbone.var or "the backbone"
+        family = backbone.name if short_name(backbone) == backbone.name else "backbone"
         return Report(
             ev.node,
             f"`{script.code(ev.node)}` freezes the {backbone.name} created at line {script.line(backbone.node)}, but "
@@ -225,7 +245,34 @@ class IneffectiveFreeze(Rule):
             f"trainable: this freeze does not reach the model being trained. Build the model on `{var}` (or freeze "
             f"the instance the model uses).",
             data={"kind": "not-trained"},
+            title=title(f"This freezes a {family} that the trained model does not use",
+                        "This freezes a backbone that the trained model does not use"),
+            related=Places(script, ev.node).add(backbone.node, f"this {family} built here", BUILT)
+            .add(other.node, f"the {family} of `{model.label}` built here", BUILT)
+            .step(script.steps(model)[0], f"trained here, with that {family} trainable").build(),
         )
+
+
+def _flag_loop_places(script, info, backbone):
+    """Backbone built, (the test that never holds: the finding,) every layer set alike, trained."""
+    places = Places(script, info["test_node"]).add(backbone.node, "backbone built here", BUILT)
+    stmt = info.get("stmt")
+    ev = next((e for e in script.trainable_events() if e.node is stmt), None)
+    if ev is not None and info.get("changes") is not None:
+        places.event(ev, "every layer " + ("unfrozen" if info["changes"] else "frozen") + " here")
+        places.step(next_step(script, backbone, ev), "trained here")
+    return places.build()
+
+
+def _built(script, primary, backbones, model, ev):
+    """Backbone built, nested into the model, (the change, the finding), trained."""
+    places = Places(script, primary)
+    for backbone in backbones:
+        places.add(backbone.node, "backbone built here", BUILT)
+        feed = next((f for f in model.feeds if f.backbone is backbone and f.nested), None)
+        if feed is not None:
+            places.add(feed.node, f"one nested layer of `{model.label}` here", CALLED)
+    return places.step(next_step(script, model, ev), "trained here").build()
 
 
 def _closest(wanted, names) -> str | None:

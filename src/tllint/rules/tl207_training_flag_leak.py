@@ -14,6 +14,7 @@ from tllint.engine.subclass import call_sites, is_backbone_call
 from tllint.engine.values import Const, LayerV, Model
 from tllint.rules import Report, Rule
 from tllint.rules._common import applies
+from tllint.rules._timeline_places import CALLED, Places, title
 
 TRAINING_LAYERS = {
     "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
@@ -59,7 +60,7 @@ class TrainingFlagLeak(Rule):
                 cls = inner[0] if inner else None
             if cls is not None:
                 reported.add(id(site.node))
-                yield self._report(script, site.node, cls, leak.node, "subclass")
+                yield self._report(script, site.node, cls, leak.node, "subclass", model)
 
     def _functional(self, script, model, reported):
         feeds = [f for f in model.feeds if f.nested and _is_false(f.training)]
@@ -68,9 +69,9 @@ class TrainingFlagLeak(Rule):
         for layer in model.head:
             if isinstance(layer, LayerV) and layer.short in TRAINING_LAYERS and id(layer.node) not in reported:
                 reported.add(id(layer.node))
-                yield self._report(script, layer.node, layer.short, feeds[0].node, "functional")
+                yield self._report(script, layer.node, layer.short, feeds[0].node, "functional", model)
 
-    def _report(self, script, node, cls, leak_node, kind):
+    def _report(self, script, node, cls, leak_node, kind, model=None):
         leak_line = script.line(leak_node)
         leak_code = script.code(leak_node)
         effect = (
@@ -104,5 +105,18 @@ class TrainingFlagLeak(Rule):
             f"layer called after it, because Keras 3 never restores the call context after a nested call. {versions} "
             f"{fix}"
         )
+        short = (
+            "never drops during training" if "Dropout" in cls
+            else "never adds noise during training" if cls.startswith("Gaussian")
+            else "runs in inference mode during training"
+        )
+        versions_word = "Keras 3.16+" if kind == "functional" else "Keras 3"
+        places = Places(script, node).add(leak_node, "backbone called with training=False here", CALLED)
+        steps = [s for s in script.steps(model) if not s.implicit] if model is not None else []
+        if steps:
+            places.step(steps[0], "trained here")
         return Report(node, message, keras="3.16+" if kind == "functional" else "3",
-                      data={"leak_line": leak_line, "kind": kind})
+                      data={"leak_line": leak_line, "kind": kind},
+                      title=title(f"{cls} {short}: training=False leaks into it ({versions_word})",
+                                  f"This layer {short}: training=False leaks into it ({versions_word})"),
+                      related=places.build())

@@ -9,7 +9,9 @@ from __future__ import annotations
 import libcst as cst
 
 from tllint.engine.timeline import AttributeEvent
+from tllint.engine.values import Const
 from tllint.rules import Report, Rule
+from tllint.rules._timeline_places import Places, next_step, owner_of
 
 TRAINABLE = "trainable"
 
@@ -80,4 +82,23 @@ class MisspelledTrainable(Rule):
                     f"`{owner}.{ev.attr} = {value}` (line {line}) is not `{owner}.trainable`: Keras accepts any attribute "
                     f"name on a layer or model and never reads this one, so `{owner}` keeps its trainable state and the "
                     f"freeze or unfreeze silently does nothing. Write `{owner}.trainable = {value}`.")
-            yield Report(node, message, data={"attr": ev.attr, "attribute": node})
+            yield Report(node, message, data={"attr": ev.attr, "attribute": node},
+                         title=_title(ev), related=_related(script, node, ev))
+
+
+def _title(ev) -> str:
+    if ev.attr == "training":
+        return "`training` is not a layer attribute: this neither freezes nor sets inference mode"
+    value = ev.value.value if isinstance(ev.value, Const) else None
+    what = "freeze" if value is False else "unfreeze" if value is True else "assignment"
+    return f"`{ev.attr}` is not `trainable`: this {what} does nothing"
+
+
+def _related(script, node, ev):
+    """The next training step of a model holding the layer: it trains with the state unchanged."""
+    owner = owner_of(ev.target)
+    places = Places(script, node)
+    step = next_step(script, owner, ev, implicit=True) if owner is not None else None
+    if step is not None:
+        places.event(step, ("compiled" if step.implicit else "trained") + " here, unaffected by that line")
+    return places.build()

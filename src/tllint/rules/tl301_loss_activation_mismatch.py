@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tllint.rules import Report, Rule
 from tllint.rules._common import Lazy
-from tllint.rules._heads import compiled_heads, head_text, loss_name, loss_node
+from tllint.rules._heads import compiled_heads, head_places, head_text, loss_place, loss_name, loss_node, loss_title
 
 
 class LossActivationMismatch(Rule):
@@ -21,9 +21,11 @@ class LossActivationMismatch(Rule):
             if found is None:
                 continue
             kind, message, severity = found
-            yield Report(loss_node(compile_ev.node), message, severity=severity,
+            at = loss_node(compile_ev.node)
+            yield Report(at, message, severity=severity,
                          data={"kind": kind, "activation": head.activation, "units": head.units,
-                               "loss": loss.name, "from_logits": loss.from_logits, "head_line": script.line(head.node)})
+                               "loss": loss.name, "from_logits": loss.from_logits, "head_line": script.line(head.node)},
+                         title=_title(kind, head, loss), related=head_places(head) + loss_place(loss, at))
 
     def _problem(self, script, head, loss):
         act, units = head.activation, head.units
@@ -70,3 +72,19 @@ class LossActivationMismatch(Rule):
                     "warning")
         return None
 
+
+def _title(kind: str, head, loss) -> str:
+    act, units, name = head.activation, head.units, loss_title(loss)
+    if kind == "softmax-one-unit":
+        return "Softmax over a single unit: the output is always 1.0"
+    if kind == "logits-after-activation":
+        return f"{act.capitalize()} output trained with from_logits=True"
+    if kind == "linear-without-from-logits":
+        return f"Logits (no activation) trained with {name}, from_logits=False"
+    if kind == "sigmoid-categorical" and units == 1 and loss.kind == "categorical":
+        return f"One sigmoid unit trained with {name}: the loss is always 0"
+    if kind == "sigmoid-categorical":
+        return f"Sigmoid output trained with {name}, which expects a softmax"
+    if kind == "softmax-binary":
+        return f"{units}-way softmax trained with {name}"
+    return f"The final activation does not match {name}"

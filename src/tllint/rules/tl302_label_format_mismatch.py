@@ -7,7 +7,7 @@ import libcst as cst
 from tllint.engine.heads import labels_of
 from tllint.rules import Report, Rule
 from tllint.rules._common import Lazy
-from tllint.rules._heads import compiled_heads, head_text, loss_name, loss_node
+from tllint.rules._heads import compiled_heads, head_places, head_text, loss_name, loss_node
 
 MODE_TEXT = {
     "int": "integer class indices",
@@ -26,6 +26,57 @@ def _kwarg_of(node) -> str | None:
         if name.startswith("flow_from_"):
             return "class_mode"
     return None
+
+
+_UNITS_KINDS = ("binary-units", "onehot-one-unit", "sparse-one-unit", "count")
+
+
+def _labels_label(labels) -> str:
+    option = _kwarg_of(labels.node)
+    count = f"{labels.num_classes} classes" if labels.num_classes else ""
+    if labels.mode == "categorical" and option is None:
+        return f"labels one-hot encoded here{f' ({count})' if count else ''}"
+    what = {"int": "integer labels", "categorical": "one-hot labels", "binary": "0/1 labels"}[labels.mode]
+    notes = [_option_text(labels.node, option)] if option else []
+    joined = ", ".join(n for n in notes + [count] if n)
+    return f"{what} made here ({joined})" if joined else f"{what} made here"
+
+
+def _option_text(call, option: str) -> str:
+    """`label_mode='binary'` as written, `class_mode='categorical' by default` when left out."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == option:
+            value = arg.value
+            return f"{option}={value.value}" if isinstance(value, cst.SimpleString) else ""
+    default = {"label_mode": "'int'", "class_mode": "'categorical'"}[option]
+    return f"{option}={default} by default"
+
+
+def _related(kind: str, head, labels, step) -> list[tuple]:
+    """The labels' source, the final layer where the unit count matters, then the training step."""
+    out: list[tuple] = []
+    if labels.node is not None:
+        out.append((labels.node, _labels_label(labels)))
+    if kind in _UNITS_KINDS:
+        out.extend(head_places(head))
+    if step.node is not None and step.node is not labels.node:
+        out.append((step.node, "trained here"))
+    return out
+
+
+def _title(kind: str, head, loss, labels) -> str:
+    name, units, n = loss.name, head.units if head is not None else None, labels.num_classes
+    titles = {
+        "int-categorical": f"Integer labels trained with {name}, which expects one-hot",
+        "onehot-sparse": f"One-hot labels trained with {name}, which expects integers",
+        "binary-categorical": f"0/1 labels trained with {name}",
+        "binary-units": f"0/1 labels, but the final layer has {units} units",
+        "onehot-one-unit": "One-hot labels, but the model ends in a single unit",
+        "sparse-one-unit": f"{name} on a single-unit output: label 1 is out of range",
+        "int-binary": f"{n} integer classes trained with {name}",
+        "count": f"The labels have {n} classes, but the final layer has {units} units",
+    }
+    return titles.get(kind, f"The labels do not fit {name}")
 
 
 class LabelFormatMismatch(Rule):
@@ -50,7 +101,8 @@ class LabelFormatMismatch(Rule):
                 kind, message = found
                 yield Report(loss_node(compile_ev.node), message,
                              data={"kind": kind, "labels": labels.mode, "loss": loss.name,
-                                   "source_line": script.line(labels.node), "units": head.units if head else None})
+                                   "source_line": script.line(labels.node), "units": head.units if head else None},
+                             title=_title(kind, head, loss, labels), related=_related(kind, head, labels, step))
 
     def _problem(self, script, head, loss, labels):
         units = head.units if head is not None else None

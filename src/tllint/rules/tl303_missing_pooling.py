@@ -39,4 +39,6 @@ class MissingPooling(Rule):
                 f"over every position. Add `keras.layers.GlobalAveragePooling2D()` (or `Flatten()`) before the Dense, "
                 f"or build the backbone with `pooling='avg'`."
             )
-            yield Report(first.node, message, data={"backbone": backbone.name, "backbone_line": script.line(backbone.node)})
+            yield Report(first.node, message, data={"backbone": backbone.name, "backbone_line": script.line(backbone.node)},
+                         title=f"Dense applied to {backbone.name}'s 4-D feature map: no pooling or Flatten before it",
+                         related=[(backbone.node, f"{backbone.name} built here (include_top=False, pooling=None)")])

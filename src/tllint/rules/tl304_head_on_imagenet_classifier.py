@@ -50,5 +50,8 @@ class HeadOnImagenetClassifier(Rule):
                 f"classes instead of image features and learns little. Build it with `include_top=False, "
                 f"pooling='avg'` and put the new head on those pooled features."
             )
+            top = "include_top defaults to True" if default else "include_top=True"
             yield Report(layer.node, message, data={"backbone": b.name, "backbone_line": script.line(b.node), "var": var,
-                                                  "unit": b})
+                                                  "unit": b},
+                         title=f"New head stacked on {b.name}'s 1000-way ImageNet classifier",
+                         related=[(b.node, f"{b.name} built here ({top}: its output is the ImageNet predictions)")])

@@ -60,7 +60,11 @@ class FrozenRandomBackbone(Rule):
                         f"when training from scratch."
                     )
                     yield Report(freeze.node, message, data={"backbone": backbone.name, "backbone_line": script.line(backbone.node),
-                                                          "unit": backbone})
+                                                          "unit": backbone},
+                                 title=f"{backbone.name} with random weights (weights=None) is frozen while the head trains",
+                                 related=[(backbone.node, f"{backbone.name} built here with weights=None (random weights)"),
+                                          (step.node, "compiled here: training starts with random features frozen"
+                                           if step.implicit else f"{step.method} here: the head trains on random features")])
 
     @staticmethod
     def _trained_before(script, backbone, step) -> bool:

@@ -21,6 +21,20 @@ def _literal(backbone):
     return tuple(isinstance(item, Const) for item in value.items) if isinstance(value, Seq) else None
 
 
+def _title(kind: str, entry, shape) -> str:
+    name, size = entry.name, entry.default_size
+    h, w, c = shape if shape is not None else (None, None, None)
+    side = f"{h}x{w}" if h is not None and w is not None else "this size"
+    titles = {
+        "channels": f"{name}'s ImageNet weights take 3 channels; the input has {c}",
+        "too-small": f"Input of {side} is below {name}'s minimum of {entry.min_size}x{entry.min_size}",
+        "include-top-size": f"{name} with include_top=True takes only {size}x{size} input, not {side}",
+        "no-weights-for-size": f"{name} has no ImageNet weights for {side} input",
+        "static-shape": f"{name} with ImageNet weights needs a static input shape",
+    }
+    return titles.get(kind, f"The input shape does not fit {name}")
+
+
 class InputSizeMismatch(Rule):
     code = "TL306"
     name = "input-size-mismatch"
@@ -37,9 +51,11 @@ class InputSizeMismatch(Rule):
                 continue
             imagenet = backbone.weights == "imagenet"
             found = None
+            shape_seen = None
             for src in input_shapes(script, backbone):
                 found = self._problem(backbone, entry, src, imagenet)
                 if found is not None:
+                    shape_seen = src.shape
                     break
             shape = backbone.input_shape
             literal = _literal(backbone)
@@ -55,7 +71,8 @@ class InputSizeMismatch(Rule):
             if found is None:
                 continue
             kind, message, severity = found
-            yield Report(backbone.node, message, severity=severity, data={"kind": kind, "backbone": entry.name})
+            yield Report(backbone.node, message, severity=severity, data={"kind": kind, "backbone": entry.name},
+                         title=_title(kind, entry, shape_seen))
         yield from pipeline_reports(script)
 
     def _problem(self, backbone, entry, src, imagenet):

@@ -13,6 +13,7 @@ from tllint.engine.api.evaluation import ScoreEvent, order_of
 from tllint.engine.timeline import TrainEvent
 from tllint.rules import Report, Rule
 from tllint.rules._evaluation import reaches
+from tllint.rules._related import outside
 
 
 def _training_sources(script) -> set[int]:
@@ -71,6 +72,14 @@ class PredictionsMisalignedWithLabels(Rule):
                        f"compared with another image's label, so the confusion matrix and every metric computed "
                        f"here are noise. Fix: {fix_text}, or collect labels and predictions in the same loop "
                        f"(`for x, y in ds: preds.append(model.predict_on_batch(x)); labels.append(y)`).")
+            file_order = bool(labels.__dict__.get("file_order"))
+            related = [(order.node, "source built here: it reshuffles on every pass"),
+                       (preds.node, "predictions made here, in one pass")]
+            if at is not None:
+                related.append((at, "labels in file order here" if file_order else "labels collected here, in another pass"))
+            title = ("Predictions of a shuffled source scored against labels in file order" if file_order
+                     else "Predictions and labels come from two passes over a reshuffled source")
             yield Report(ev.node, message, data={"source": order.source if fixable else None,
                                                  "predict_line": script.line(preds.node),
-                                                 "source_line": source_line})
+                                                 "source_line": source_line},
+                         title=title, related=outside(ev.node, related))

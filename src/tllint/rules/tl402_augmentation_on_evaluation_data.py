@@ -9,12 +9,23 @@ in `predict` / `evaluate` and in validation: never reported.
 
 from __future__ import annotations
 
+import libcst as cst
+
 from tllint.rules import Report, Rule
+from tllint.rules._related import outside
 from tllint.rules._splits import arg_text, mark, uses
 
 _WHERE = {"validation": "is the `validation_data` of a `fit`", "test": "is scored by `evaluate`"}
 _MONITORS = {"validation": "val_loss / val_accuracy (and every callback that monitors them: EarlyStopping, "
              "ModelCheckpoint, ReduceLROnPlateau)", "test": "the reported test loss and accuracy"}
+
+
+_USED = {"validation": "passed as validation_data here", "test": "evaluated here"}
+
+
+def _title(role: str, kind: str) -> str:
+    how = "the generator's random transforms" if kind == "generator" else "a random op in its map"
+    return f"{'Validation' if role == 'validation' else 'Test'} data is augmented ({how})"
 
 
 class AugmentationOnEvaluationData(Rule):
@@ -33,7 +44,22 @@ class AugmentationOnEvaluationData(Rule):
                 continue
             node, message, data = found
             done.add(id(node))
-            yield Report(node, message, data=dict(data, role=use.role))
+            yield Report(node, message, data=dict(data, role=use.role), title=_title(use.role, data["kind"]),
+                         related=outside(node, self._related(use, data["kind"])))
+
+    @staticmethod
+    def _related(use, kind: str) -> list[tuple]:
+        out: list[tuple] = []
+        if kind == "generator":
+            gen = mark(use.data, "generator")
+            if getattr(gen, "node", None) is not None:
+                out.append((gen.node, "generator built here with random augmentation"))
+        else:
+            op = mark(use.data, "augmented")[1]
+            if isinstance(op, cst.CSTNode):
+                out.append((op, "random transform drawn here"))
+        out.append((use.node, _USED[use.role]))
+        return out
 
     def _augmentation(self, script, use):
         gen = mark(use.data, "generator")

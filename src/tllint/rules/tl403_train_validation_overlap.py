@@ -33,6 +33,34 @@ def _root_cut(data, depth: int = 0):
     return _root_cut(cut[2], depth + 1) or cut
 
 
+_TITLES = {
+    "same-folder": "{held} data are read from the training folder without a split",
+    "subset-and-whole": "One loader reads the whole folder, the other a subset of it: they overlap",
+    "split-values": "Training and validation subsets use different validation_split values: they overlap",
+    "seeds": "Training and validation subsets are drawn with different seeds: they overlap",
+    "seed-and-unshuffled": "One subset is shuffled with a seed, the other is not: they overlap",
+    "reshuffled-cut": "{other} and {held} data are take()/skip() of a dataset reshuffled on every pass",
+}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _related(kind: str, other, held) -> list[tuple]:
+    """Where each side's data are made (the cut of one shuffled dataset: the shuffle, then the cuts)."""
+    if kind == "reshuffled-cut":
+        ra, rb = _root_cut(other.data), _root_cut(held.data)
+        shuffled = mark(ra[2], "shuffled")
+        out = [(shuffled[0], "shuffled here: a new order on every pass")] if shuffled and shuffled[0] is not None else []
+        return out + [(ra[1], f"{_ROLE[other.role]} data cut here with {ra[0]}()"),
+                      (rb[1], f"{_ROLE[held.role]} data cut here with {rb[0]}()")]
+    a, b = other.data.node, held.data.node
+    if a is not None and a is b:  # one loader function for both sides
+        return [(a, f"{_ROLE[other.role]} and {_ROLE[held.role]} data read here")]
+    return [(use.data.node, f"{_ROLE[use.role]} data read here") for use in (other, held) if use.data.node is not None]
+
+
 class TrainValidationOverlap(Rule):
     code = "TL403"
     name = "train-validation-overlap"
@@ -55,7 +83,9 @@ class TrainValidationOverlap(Rule):
                     continue
                 done.add(id(held.node))
                 kind, message = found
-                yield Report(held.node, message, data={"kind": kind, "roles": [other.role, held.role]})
+                yield Report(held.node, message, data={"kind": kind, "roles": [other.role, held.role]},
+                             title=_cap(_TITLES[kind].format(held=_ROLE[held.role], other=_ROLE[other.role])),
+                             related=_related(kind, other, held))
 
     @staticmethod
     def _pairs(first, second) -> bool:

@@ -51,4 +51,7 @@ class ArgmaxOverSingleOutput(Rule):
                        f"every prediction, metric or submission built from it says \"class 0\". Fix: {fix}.")
             yield Report(ev.node, message, data={"predict_line": script.line(preds.node), "units": 1,
                                                  "activation": head.activation, "call": ev.node,
-                                                 "rank": preds.rank})
+                                                 "rank": preds.rank},
+                         title="argmax over a single-unit output: every prediction is class 0",
+                         related=[(layer.node, f"final layer here (1 unit, {'no activation' if head.activation == 'linear' else head.activation})"),
+                                  (preds.node, "predictions made here, one column")])

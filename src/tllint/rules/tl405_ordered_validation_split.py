@@ -120,7 +120,9 @@ class OrderedValidationSplit(Rule):
                 continue
             outer, label = builder
             yield Report(ev.node, self._message(script, split.value, call, outer, label),
-                         data={"split": split.value})
+                         data={"split": split.value},
+                         title=f"validation_split={split.value} holds out only the last classes of class-ordered arrays",
+                         related=[(outer, "arrays built class by class here"), (call, "array made here, never shuffled")])
 
     @staticmethod
     def _class_loop(parent, call, name):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
+from .capping import PROBE_ROWS, head, length
 from .config import KERAS_HOME
 from .events import emit, user_line
 from .observations import first_x, flatten, numeric_stats, to_numpy, var_split
@@ -76,10 +77,16 @@ def backbones_in(model):
 
 
 def probe_forward(model, xb):
-    """Run the model on one batch in inference mode and record what enters each backbone."""
+    """Run the model on the first PROBE_ROWS rows of a batch in inference mode and record what
+    enters each backbone."""
     S.probe = {}
     out_stats = None
     try:
+        try:
+            if length(xb) > PROBE_ROWS:
+                xb = head(xb, PROBE_ROWS)
+        except Exception:  # noqa: BLE001 - not rows first: the whole batch
+            pass
         out = model(xb, training=False)
         if isinstance(out, (list, tuple)):
             out = out[0]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 
 from .backbones import probe_forward
-from .capping import capped, is_array_like, length, take_batches, tile
+from .capping import capped, is_array_like, length, rows_for, take_batches, tile
 from .config import STEPS
 from .events import emit, user_line
 from .state import S, model_info
@@ -21,15 +21,18 @@ def install(Model) -> None:
         setattr(Model, name, _inference(name, getattr(Model, name)))
 
 
-def _feed_capped(a):
-    """Replace x / y / sample_weight in the bound arguments by a few batches; returns (first batch's
-    inputs, the original length when x holds arrays)."""
+def _feed_capped(model, a):
+    """Replace x / y / sample_weight in the bound arguments by a few small batches; returns (first
+    batch's inputs, the original length when x holds arrays)."""
     x = a.get("x")
-    batches, feed, how = take_batches(x, a.get("y"), a.get("sample_weight"), a.get("batch_size"), STEPS)
+    rows, rank = rows_for(model)
+    batches, feed, how, _fed_rows = take_batches(x, a.get("y"), a.get("sample_weight"), a.get("batch_size"), STEPS, rows, rank)
     full = None
     if how == "arrays":
         full = length(x)
         a["x"] = feed["x"]
+        if "batch_size" in a:
+            a["batch_size"] = feed["batch_size"]
         if "y" in a:
             a["y"] = feed["y"]
         if "sample_weight" in a:
@@ -73,7 +76,7 @@ def _inference(name, orig):
         full = None
         if not on_batch:
             resolve_classes(self)
-            xb, full = _feed_capped(a)
+            xb, full = _feed_capped(self, a)
         else:
             xb = a.get("x")
         if xb is not None and S.backbones:

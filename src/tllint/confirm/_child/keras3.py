@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import backbones, compiling, dense, inference, loaders, trainable, training, writers
 from .events import emit
-from .steps import probe_callback_class
+from .steps import probe_callback_class, validation_stand_in_class
 
 
 def instrument():
@@ -21,7 +21,7 @@ def instrument():
     compiling.watch_learning_rate(BaseOptimizer)
     dense.install(Dense)
     compiling.watch_compile(Model)
-    training.install(Model, probe_callback_class(keras))
+    training.install(Model, probe_callback_class(keras), validation_stand_in_class(keras))
     inference.install(Model)
     writers.install_keras(Model)
     try:

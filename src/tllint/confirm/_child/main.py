@@ -51,10 +51,19 @@ def _run_script() -> int:
         emit("end", status="ok" if ok else "exit", code=str(code))
         return 0 if ok else 1
     except BaseException as exc:  # noqa: BLE001
+        frames = traceback.extract_tb(exc.__traceback__)
         line = None
-        for fs in traceback.extract_tb(exc.__traceback__):
+        for fs in frames:
             if fs.filename == SCRIPT:
                 line = fs.lineno
+        extra = {}
+        if isinstance(exc, ModuleNotFoundError) and exc.name:
+            # e.g. tensorflow on the jax / torch backend: by the script's own import statement (only
+            # the import machinery below its frame), or by a library it calls
+            last = max((i for i, fs in enumerate(frames) if fs.filename == SCRIPT), default=None)
+            below = frames[last + 1 :] if last is not None else []
+            by_script = last is not None and all(fs.filename.startswith("<frozen ") or fs.name == "find_spec" for fs in below)
+            extra = {"missing_module": exc.name, "imported_by_script": by_script}
         emit(
             "end",
             status="error",
@@ -62,6 +71,7 @@ def _run_script() -> int:
             message=str(exc)[:4000],
             line=line,
             traceback=traceback.format_exc()[-2000:],
+            **extra,
         )
         return 1
     return 0

@@ -13,7 +13,7 @@ import os
 import shutil
 import socket
 
-from .config import ALLOWED, REDIRECT_ROOT, SANDBOX, SCRIPT
+from .config import ALLOWED, CFG, REDIRECT_ROOT, SANDBOX, SCRIPT
 from .events import emit, user_line
 
 
@@ -28,7 +28,14 @@ def _no_network(*args, **kwargs):
 _REDIRECTS: list[str] = []
 
 
+# Shared with every other process of the machine: writes there are redirected like project writes.
+_SHARED = ("/dev/shm", "/dev/mqueue")
+
+
 def is_allowed(real: str) -> bool:
+    for shared in _SHARED:
+        if real == shared or real.startswith(shared + os.sep):
+            return False
     for root in ALLOWED:
         if real == root or real.startswith(root + os.sep):
             return True
@@ -201,12 +208,60 @@ def install() -> None:
     shutil.rmtree = _rmtree
 
 
-_AUDITED = {"open", "os.remove", "os.rmdir", "os.rename", "os.truncate", "os.mkdir", "os.chmod", "os.link", "os.symlink", "shutil.rmtree", "os.utime"}
+_AUDITED = {"open", "os.remove", "os.rmdir", "os.rename", "os.truncate", "os.mkdir", "os.chmod", "os.chown", "os.link", "os.symlink", "shutil.rmtree", "os.utime"}
+_INTERNET = (socket.AF_INET, socket.AF_INET6) + ((socket.AF_PACKET,) if hasattr(socket, "AF_PACKET") else ())
+_NETWORK_EVENTS = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
+
+
+def _descriptor_path(fd: int) -> str | None:
+    """The file behind a descriptor (chmod, utime, truncate by descriptor), None when unknown."""
+    try:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+    return target if target.startswith(os.sep) else None
+
+
+def _signal_audit(event, args):
+    """No signal to tllint, the supervisor, every process (-1) or another process group."""
+    target = args[0] if args else None
+    if not isinstance(target, int):
+        return
+    own = os.getpgid(0)
+    protected = {os.getppid(), *(int(p) for p in CFG.get("protected_pids") or ())}
+    if event == "os.killpg":
+        refused = target != own
+    else:
+        refused = target in protected or target == -1 or (target < 0 and -target != own)
+    if refused:
+        raise PermissionError(f"tllint --confirm blocked a signal to a process outside the run ({event}({target}))")
+
+
+def _network_audit(event, args):
+    """The C-level `_socket` type bypasses the patched `socket` module: refuse at the audit event."""
+    if event == "socket.getaddrinfo" or event == "socket.gethostbyname" or event == "socket.gethostbyaddr":
+        raise NetworkDisabled("network access is disabled by tllint --confirm")
+    sock = args[0] if args else None
+    if getattr(sock, "family", None) in _INTERNET:
+        raise NetworkDisabled("network access is disabled by tllint --confirm")
 
 
 def audit(event, args):
     """Safety net: any Python-level write that escaped the wrappers is refused."""
+    if event in _NETWORK_EVENTS or event.startswith("socket.gethostby") or event == "socket.getaddrinfo":
+        return _network_audit(event, args)
+    if event in ("os.kill", "os.killpg"):
+        return _signal_audit(event, args)
     if event not in _AUDITED:
+        return
+    if event in ("os.link", "os.symlink"):
+        # (src, dst, ...): the new name must be in the sandbox; a hard link must not give write access
+        # to a project file either (a symbolic link is only followed by later, checked, writes).
+        names = (args[0], args[1]) if event == "os.link" else (args[1],)
+        for name in names:
+            text = as_path(name)
+            if text is not None and not is_allowed(os.path.realpath(os.path.abspath(text))):
+                raise PermissionError(f"tllint --confirm blocked a link outside its sandbox: {text} ({event})")
         return
     if event == "open":
         path, mode, flags = args
@@ -217,7 +272,9 @@ def audit(event, args):
             return
     else:
         path = args[0] if args else None
-        if event in ("os.remove", "os.rmdir", "os.mkdir", "os.chmod", "os.utime", "os.truncate") and len(args) > 2 and args[-1] not in (None, -1):
+        if isinstance(path, int) and event in ("os.chmod", "os.chown", "os.utime", "os.truncate"):
+            path = _descriptor_path(path)  # by descriptor: the file it names
+        if event in ("os.remove", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.utime", "os.truncate") and len(args) > 2 and args[-1] not in (None, -1):
             return  # dir_fd relative: cannot resolve here
     text = as_path(path) if path is not None else None
     if text is None:

@@ -140,6 +140,21 @@ def probe_callback_class(keras):
     return ProbeCallback
 
 
+def validation_stand_in_class(keras):
+    """A callback that gives each epoch's logs `val_*` entries (copies of the training values) when
+    confirm mode dropped the script's validation pass: a `ModelCheckpoint("{val_loss:.2f}.keras")`,
+    an `EarlyStopping(monitor="val_loss")` or `history.history["val_accuracy"]` keep working."""
+
+    class ValidationStandIn(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if isinstance(logs, dict):
+                for key, value in list(logs.items()):
+                    if not key.startswith("val_"):
+                        logs.setdefault("val_" + key, value)
+
+    return ValidationStandIn
+
+
 def training_call_start(model, kind, line):
     info = model_info(model)
     S.training_calls += 1

@@ -7,7 +7,7 @@ import sys
 from .config import SCRIPT
 from .events import emit, is_library
 from .observations import flatten, is_bn, var_split
-from .state import S
+from .state import S, model_info
 
 
 def install(Layer, Model) -> None:
@@ -51,6 +51,8 @@ def _record(layer, value, line, Model) -> None:
     contained = [b["bid"] for b in S.backbones.values() if b["model"] is not layer and id(b["model"]) in {id(l) for l in flatten(layer)}] if isinstance(layer, Model) else []
     ids, _bn, _moving = var_split(layer)
     S.groups.setdefault(line, set()).update(ids)
+    # a whole model (the GAN idiom's discriminator): its own training calls carry the same mid
+    mid = model_info(layer)["mid"] if isinstance(layer, Model) else None
     emit(
         "trainable_set",
         line=line,
@@ -59,6 +61,7 @@ def _record(layer, value, line, Model) -> None:
         role=role,
         bid=bid_self or owner,
         contains=contained,
+        mid=mid,
         value=bool(value),
         n_vars=len(ids),
         is_bn=is_bn(layer),

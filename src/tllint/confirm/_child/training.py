@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from .capping import capped, head, is_array_like, is_tf_dataset, take_batches
+from .capping import capped, head, is_array_like, length, rows_for, take_batches
 from .config import STEPS
 from .events import emit, user_line
 from .state import S
@@ -12,30 +12,22 @@ from .steps import step_begin, step_end, training_call_start
 from .synthetic import resolve_classes
 
 
-def install(Model, ProbeCallback) -> None:
-    _wrap_fit(Model, ProbeCallback)
+def install(Model, ProbeCallback, ValidationStandIn) -> None:
+    _wrap_fit(Model, ProbeCallback, ValidationStandIn)
     _wrap_train_on_batch(Model)
 
 
-def _cap_validation(a) -> None:
-    vd = a.get("validation_data")
-    if vd is None:
-        return
-    try:
-        if isinstance(vd, tuple) and is_array_like(vd[0]):
-            vbs = a.get("validation_batch_size") or a.get("batch_size") or 32
-            a["validation_data"] = tuple(head(v, STEPS * vbs) for v in vd)
-        elif is_tf_dataset(vd):
-            a["validation_data"] = vd.take(STEPS)
-        else:
-            _vb, vfeed, _ = take_batches(vd, None, None, None, STEPS)
-            a["validation_data"] = vfeed["x"]
-        a["validation_steps"] = None
-    except Exception as exc:  # noqa: BLE001
-        emit("instrumentation_error", where="validation data", error=repr(exc))
+def _skip_validation(a) -> bool:
+    """Drop the validation pass of a capped fit (no verdict reads it; it costs a pass over the
+    validation batches every epoch). True when the script asked for one."""
+    asked = a.get("validation_data") is not None or bool(a.get("validation_split"))
+    a["validation_data"] = None
+    a["validation_split"] = 0.0
+    a["validation_steps"] = None
+    return asked
 
 
-def _wrap_fit(Model, ProbeCallback) -> None:
+def _wrap_fit(Model, ProbeCallback, ValidationStandIn) -> None:
     orig_fit = Model.fit
     fit_sig = inspect.signature(orig_fit)
 
@@ -55,8 +47,9 @@ def _wrap_fit(Model, ProbeCallback) -> None:
         a.update(extra)
         resolve_classes(self)
         info, call_id = training_call_start(self, "fit", line)
+        rows, rank = rows_for(self)
         try:
-            batches, feed, how = take_batches(a.get("x"), a.get("y"), a.get("sample_weight"), a.get("batch_size"), STEPS)
+            batches, feed, how, fed_rows = take_batches(a.get("x"), a.get("y"), a.get("sample_weight"), a.get("batch_size"), STEPS, rows, rank)
         except Exception as exc:
             emit("exception", call=call_id, mid=info["mid"], line=line, where="fit data", type=type(exc).__name__, message=str(exc)[:4000])
             raise
@@ -70,11 +63,13 @@ def _wrap_fit(Model, ProbeCallback) -> None:
             a["steps_per_epoch"] = None
             a["shuffle"] = False
         a["epochs"] = int(a.get("initial_epoch") or 0) + 1
-        _cap_validation(a)
+        skipped_validation = _skip_validation(a)
         cbs = list(a.get("callbacks") or [])
+        if skipped_validation:
+            cbs.insert(0, ValidationStandIn())  # val_* logs for the script's callbacks and History
         cbs.append(ProbeCallback(self, info, call_id, batches))
         a["callbacks"] = cbs
-        emit("data", call=call_id, how=how, batches=len(batches))
+        emit("data", call=call_id, how=how, batches=len(batches), rows=fed_rows, validation_skipped=skipped_validation)
         S.depth += 1
         try:
             hist = orig_fit(self, **a)
@@ -103,7 +98,8 @@ def _wrap_train_on_batch(Model) -> None:
                 emit("call_skipped", what="train_on_batch", line=line, reason=f"called more than {STEPS} times from this line")
             return S.cached[key]
         info, call_id = training_call_start(self, "train_on_batch", line)
-        before, opt_vars = step_begin(self, info, call_id, 0, (x, y))
+        before, opt_vars = step_begin(self, info, call_id, 0, (x, y))  # observes the script's batch
+        x, y, kwargs = _cut_batch(self, x, y, args, kwargs)  # trains on its first rows
         S.depth += 1
         try:
             result = orig_tob(self, x, y, *args, **kwargs)
@@ -123,3 +119,21 @@ def _wrap_train_on_batch(Model) -> None:
         return result
 
     Model.train_on_batch = train_on_batch
+
+
+def _cut_batch(model, x, y, args, kwargs):
+    """A train_on_batch batch cut to ROWS rows, when x, y and sample_weight are arrays of one length."""
+    rows, _rank = rows_for(model)
+    sw = kwargs.get("sample_weight")
+    parts = [v for v in (x, y, sw) if v is not None]
+    if not rows or args or not all(is_array_like(v) for v in parts):
+        return x, y, kwargs
+    try:
+        lengths = {length(v) for v in parts}
+        if len(lengths) != 1 or lengths.pop() <= rows:
+            return x, y, kwargs
+        if sw is not None:
+            kwargs = dict(kwargs, sample_weight=head(sw, rows))
+        return head(x, rows), head(y, rows), kwargs
+    except Exception:  # noqa: BLE001
+        return x, y, kwargs

@@ -8,6 +8,7 @@ module here (and one more line below).
 from tllint.engine.api import (  # noqa: F401  (imported for their registrations)
     applications,
     arrays,
+    backbone_choice,
     backbone_packages,
     builtins,
     cli_args,

@@ -16,6 +16,7 @@ from tllint.engine.registry import InterpreterApi
 from tllint.engine.timeline import RestoreEvent
 from tllint.engine.values import (
     UNKNOWN,
+    TextPattern,
     Backbone,
     BoundMethod,
     Const,
@@ -44,8 +45,13 @@ def _application(interp: InterpreterApi, ref: Ref, args, kwargs, node: cst.Call)
     return UNKNOWN
 
 
+_WEIGHT_FILES = (".h5", ".hdf5", ".keras", ".ckpt", ".weights.h5")
+
+
 def weights_kind(weights: Value, pretrained: tuple[str, ...] = ("imagenet",)) -> str:
     """"imagenet" (a pretrained set by name), "file" (a path), "none" or "unknown"."""
+    if isinstance(weights, TextPattern) and weights.pattern.lower().endswith(_WEIGHT_FILES):
+        return "file"
     if not isinstance(weights, Const):
         return "unknown"
     w = weights.value
@@ -57,6 +63,11 @@ def weights_kind(weights: Value, pretrained: tuple[str, ...] = ("imagenet",)) ->
 
 
 def make_backbone(interp: InterpreterApi, ref: Ref, entry, args, kwargs, node: cst.Call) -> Value:
+    return register_backbone(interp, build_backbone(ref, entry, args, kwargs, node), kwargs, node)
+
+
+def build_backbone(ref: Ref, entry, args, kwargs, node: cst.Call) -> Backbone:
+    """The Backbone value of a constructor call, not yet known to the script (register_backbone)."""
     weights_s = weights_kind(kw(args, kwargs, "weights", 1, Const("imagenet")))
     include_top = const_value(kw(args, kwargs, "include_top", 0, Const(True)))
     pooling_v = kw(args, kwargs, "pooling", None, Const(None))
@@ -71,7 +82,7 @@ def make_backbone(interp: InterpreterApi, ref: Ref, entry, args, kwargs, node: c
         pooling=pooling if isinstance(pooling, (str, type(None))) else "unknown", input_shape=shape,
         include_preprocessing=const_value(prep_v) if isinstance(prep_v, Const) else None, kwargs=dict(kwargs),
     )
-    return register_backbone(interp, backbone, kwargs, node)
+    return backbone
 
 
 def register_backbone(interp: InterpreterApi, backbone: Backbone, kwargs, node: cst.Call) -> Backbone:

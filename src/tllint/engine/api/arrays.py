@@ -297,5 +297,6 @@ def _np_load(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     path = _npy_path(kw(args, kwargs, "file", 0))
     arr = interp.__dict__.get("saved_arrays", {}).get(path) if path is not None else None
     if not isinstance(arr, (Tensor, Data)):
-        return UNKNOWN
+        # A file made elsewhere: its range is unknown (pixels.describe reads a later `/ 255` as 0..255).
+        return Data(Encoding(Source("unknown", "np.load", node)), None, node, "array", batched=True, paired=False)
     return Data(arr.encoding, None, node, "array", batched=True, paired=False)

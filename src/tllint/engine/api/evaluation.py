@@ -292,6 +292,11 @@ class LoadedModel(Value):
     def __init__(self, node) -> None:
         self.node = node
 
+    def join(self, other: Value) -> Value:
+        # `model = load_model(path) if resuming else build()`: the built model is what a first run
+        # trains; what the file holds is unknown anyway (values.Model.join).
+        return other.join(self) if isinstance(other, Model) else super().join(other)
+
 
 @registry.function("keras.models.load_model", "keras.saving.load_model")
 def _load_model(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:

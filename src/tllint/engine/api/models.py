@@ -144,7 +144,11 @@ def sequential_add(interp: InterpreterApi, model: Model, layer: Value, node) -> 
 
 @registry.hook("call", Model)
 def _call_model(interp: InterpreterApi, model: Model, args, kwargs, node) -> Value:
-    return apply_model(interp, model, args[0] if args else UNKNOWN, kwargs, node)
+    x = args[0] if args else UNKNOWN
+    if isinstance(x, Data):
+        # `model(images, training=True)` in a custom loop, `model(batch)` at inference: data, not a graph.
+        return _predict(interp, model, "__call__", args, kwargs, node)
+    return apply_model(interp, model, x, kwargs, node)
 
 
 def apply_model(interp: InterpreterApi, model: Model, x: Value, kwargs, node) -> Value:
@@ -184,6 +188,7 @@ def instantiate(interp: InterpreterApi, cls: ClassV, args, kwargs, node) -> Valu
     """A user class called: its `__init__` runs on a new instance; a keras.Model subclass's
     instance stands for a model (attrs["__model__"]) whose backbones are its attributes."""
     inst = Instance(cls)
+    interp.__dict__.setdefault("instantiated", set()).add(id(cls.node))
     if _is_keras_model_class(cls):
         model = Model("subclass", node)
         model.__dict__["class"] = cls
@@ -196,6 +201,7 @@ def instantiate(interp: InterpreterApi, cls: ClassV, args, kwargs, node) -> Valu
     model = inst.attrs.get("__model__")
     if isinstance(model, Model):
         classes.run_keras_build(interp, inst, node)  # Keras builds the model before its first call
+        classes.trace_keras_call(interp, inst, model)
         for value in list(inst.attrs.values()):
             if isinstance(value, Backbone) and value not in model.backbones:
                 model.backbones.append(value)

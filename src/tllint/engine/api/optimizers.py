@@ -12,6 +12,7 @@ from tllint.engine.values import (
     UNKNOWN,
     Backbone,
     BoundMethod,
+    Data,
     Instance,
     LearningRateRef,
     Model,
@@ -141,7 +142,10 @@ def _apply_gradients(interp: InterpreterApi, opt: Value, name: str, args, kwargs
         owner = owner.attrs.get("__model__")
     if isinstance(owner, (Model, Backbone)):
         model = owner if isinstance(owner, Model) else Model("functional", node, backbones=[owner])
-        interp.add_event(TrainEvent(node, (), model=model, data=UNKNOWN, method="custom_loop"))
+        # The batch the loop ran the model on (`model(images, training=True)` under the tape) is its data.
+        calls = [x for use, x, _ in model.__dict__.get("uses", ()) if use == "__call__"]
+        data = calls[-1] if calls and isinstance(calls[-1], Data) else UNKNOWN
+        interp.add_event(TrainEvent(node, (), model=model, data=data, method="custom_loop"))
     return UNKNOWN
 
 
