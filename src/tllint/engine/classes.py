@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from tllint.engine.imports import dotted_name
-from tllint.engine.values import UNKNOWN, ClassV, Func, Instance, Ref, Value
+from tllint.engine.pixels import relative
+from tllint.engine.values import UNKNOWN, ClassV, Func, Instance, Ref, Tensor, Value
 
 if TYPE_CHECKING:  # pragma: no cover
     from tllint.engine.interpreter import Interpreter
@@ -163,9 +164,6 @@ def trace_keras_call(interp: "Interpreter", inst: Instance, model) -> None:
     found = member(inst.cls, "call")
     if found is None or found[1] != "method" or model.feeds or model.input_ids:
         return
-    from tllint.engine.pixels import relative
-    from tllint.engine.values import Tensor
-
     origin = interp.new_input_id()
     bound = Func(found[0].node, "call", env=found[0].env, bound_self=inst, module=found[0].module)
     interp.call_function(bound, [Tensor(relative(), origin, rank=4)], {}, found[0].node)

@@ -298,7 +298,7 @@ class Model(Value):
     def join(self, other: Value) -> Value:
         # The other arm resumes from a saved file (api/evaluation.LoadedModel): follow the model built
         # here, whose head may hold trained weights (heads.head_restored).
-        if type(other).__name__ == "LoadedModel":
+        if getattr(other, "from_file", False):
             self.__dict__["maybe_loaded"] = other
             return self
         return super().join(other)

@@ -21,7 +21,7 @@ CONTRACT_SHORT = {
     "preset": "its preset's scaling",
 }
 # preprocess_input modes as an affine map of 0..255 pixels (as in _pixels.py, for labels only).
-_MODE_AFFINE = {"tf": (1 / 127.5, -1.0), "caffe": (1.0, -114.8), "torch": (1 / (255 * 0.226), -0.449 / 0.226)}
+MODE_AFFINE = {"tf": (1 / 127.5, -1.0), "caffe": (1.0, -114.8), "torch": (1 / (255 * 0.226), -0.449 / 0.226)}
 _PHASE_PREFIX = {"predict": "At prediction", "predict_on_batch": "At prediction", "evaluate": "At evaluation",
                  "test_on_batch": "At evaluation", "validation": "In the validation data", "__call__": "At call time"}
 _PHASE_FEED = {"predict": "predicted here", "predict_on_batch": "predicted here", "evaluate": "evaluated here",
@@ -65,28 +65,29 @@ def _title(j, arrival) -> str:
     if j.kind == "double":
         return f"Pixels are preprocessed twice before {name}"
     if j.kind == "builtin-double":
-        landed = _landed(arrival.encoding)
+        landed = landing_interval(arrival.encoding)
         scaled = f"already scaled to {fmt_interval(landed)}" if landed is not None else "already scaled"
         return f"{_cap(name)} scales its input itself, but is fed pixels {scaled}"
     return f"The pixels fed to {name} do not match its pretrained weights"
 
 
-def _landed(enc):
+def landing_interval(enc):
+    """Where 0..255 pixels land after every scaling step (preprocess modes approximated)."""
     interval = enc.source.interval
     if interval is None:
         return None
     for step in enc.scaling_steps():
-        interval = _through(step, interval)
+        interval = through(step, interval)
         if interval is None:
             return None
     return interval
 
 
-def _through(step, interval):
+def through(step, interval):
     if step.kind == "affine":
         a, b = step.scale, step.offset
-    elif step.kind == "preprocess" and step.mode in _MODE_AFFINE:
-        a, b = _MODE_AFFINE[step.mode]
+    elif step.kind == "preprocess" and step.mode in MODE_AFFINE:
+        a, b = MODE_AFFINE[step.mode]
     else:
         return None
     return tuple(sorted((interval[0] * a + b, interval[1] * a + b)))
@@ -118,7 +119,7 @@ def _step_label(step, after, floor: bool) -> str | None:
     if step.kind == "preprocess":
         if step.mode == "passthrough":
             return f"{step.what} here: a pass-through, it changes nothing"
-        how = f" ({step.mode} mode)" if step.mode in _MODE_AFFINE else ""
+        how = f" ({step.mode} mode)" if step.mode in MODE_AFFINE else ""
         return f"{step.what} applied here{how}{', in place' if step.in_place else ''}"
     if step.kind == "normalize":
         return "normalised here"
@@ -163,7 +164,7 @@ def chain(j, arrival) -> list[tuple]:
     for step in enc.steps:
         floor = j.kind == "floor" and step.node is j.node
         if step.scales and interval is not None:
-            interval = _through(step, interval)
+            interval = through(step, interval)
         label = _step_label(step, interval, floor)
         if label is not None and step.node is not None:
             out.append((step.node, label))

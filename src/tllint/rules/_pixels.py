@@ -26,7 +26,7 @@ from tllint.engine.imports import dotted_name
 from tllint.engine.pixels import Encoding, Step, Verdict, close, describe, fmt_interval, relative
 from tllint.engine.values import Backbone, Data, Feed, Func, Model, Ref, Tensor
 from tllint.knowledge.applications import CONTRACTS
-from tllint.rules._pixel_chain import annotate
+from tllint.rules._pixel_chain import annotate, landing_interval
 
 CONTRACT_TEXT = {
     "tf": "[-1, 1]",
@@ -39,7 +39,6 @@ CONTRACT_INTERVAL = {"tf": (-1.0, 1.0), "unit": (0.0, 1.0), "raw": (0.0, 255.0),
                      "caffe": (-123.68, 151.061)}
 # preprocess_input modes as an affine map of 0..255 pixels (caffe/torch are per channel: a mean
 # offset/scale is close enough to say where the values land).
-_MODE_AFFINE = {"tf": (1 / 127.5, -1.0), "caffe": (1.0, -114.8), "torch": (1 / (255 * 0.226), -0.449 / 0.226)}
 _STANDARD = {"unit": (0.0, 1.0), "tf": (-1.0, 1.0)}
 
 
@@ -150,23 +149,6 @@ def arrived_text(verdict: Verdict, script) -> str:
     return "pixels"
 
 
-def _interval_through(enc: Encoding) -> tuple[float, float] | None:
-    """Where 0..255 pixels land after every scaling step (preprocess modes approximated)."""
-    interval = enc.source.interval
-    if interval is None:
-        return None
-    lo, hi = interval
-    for step in enc.scaling_steps():
-        if step.kind == "affine":
-            a, b = step.scale, step.offset
-        elif step.kind == "preprocess" and step.mode in _MODE_AFFINE:
-            a, b = _MODE_AFFINE[step.mode]
-        else:
-            return None
-        lo, hi = sorted((lo * a + b, hi * a + b))
-    return lo, hi
-
-
 def _is_floor(step: Step) -> bool:
     node = step.node
     if isinstance(node, cst.AugAssign):
@@ -245,7 +227,7 @@ def _fed_text(arrival, script, origin: bool = True) -> str:
     if verdict.kind == "preprocess" and verdict.first is not None:
         contract = CONTRACT_TEXT.get(verdict.mode or "", f"{verdict.mode} mode")
         return f"{contract} via {step_text(verdict.first, script)}"
-    landed = _interval_through(enc)
+    landed = landing_interval(enc)
     if landed is not None and verdict.last is not None:
         return f"{fmt_interval(landed)} via {step_text(verdict.last, script)}"
     return "other pixels" + origin
@@ -459,7 +441,7 @@ def _double(backbone, contract, enc, first: Step, second: Step, script, data) ->
     if second is None or second.node is None:
         return None
     name = backbone_text(backbone)
-    landed = _interval_through(enc)
+    landed = landing_interval(enc)
     where = f"; they arrive in about {fmt_interval(landed)} instead of {CONTRACT_TEXT[contract]}" if landed else ""
     order = ""
     if isinstance(first.node, cst.Arg) and isinstance(second.node, cst.Arg) and "rescale" in second.what:
@@ -508,7 +490,7 @@ def _builtin_double(arrival, backbone, enc, verdict, script, data) -> Judgement 
 
 def _arrival_phrase(enc: Encoding, verdict: Verdict, script) -> str:
     steps = enc.scaling_steps()
-    landed = _interval_through(enc)
+    landed = landing_interval(enc)
     chain = ", then ".join(step_text(s, script) for s in steps)
     if landed is not None:
         return f"pixels in about {fmt_interval(landed)} after {chain}"

@@ -289,6 +289,8 @@ class LoadedModel(Value):
     """`keras.models.load_model(path)`: nothing is known of its layers or head; only what its
     predictions are scored against is followed (TL401). Every other use stays unknown."""
 
+    from_file = True  # values.Model.join: the other arm of a resume-or-build `if`
+
     def __init__(self, node) -> None:
         self.node = node
 
