@@ -272,3 +272,66 @@ def test_a_rate_from_a_default_says_so():
     [finding] = _analyze(text, ("TL204",))
     assert finding.line == 8
     assert "(With the default `--lr 0.001`; another value on the command line may change this.)" in finding.message
+
+
+NET_SWITCH = '''\
+import argparse
+import sys
+from tensorflow import keras
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--net", default="{net}")
+parser.add_argument("--pretrained_model", type=str)
+args = parser.parse_args()
+if args.net.startswith("inception"):
+    dim = 299
+elif args.net.startswith("mobilenet"):
+    dim = 224
+else:
+    sys.exit("unsupported")
+if args.pretrained_model:
+    base = keras.models.load_model(args.pretrained_model)
+elif args.net == "inception_v3":
+    base = keras.applications.InceptionV3(input_shape=(dim, dim, 3), weights="imagenet", include_top=False)
+else:
+    base = keras.applications.MobileNetV2(input_shape=(dim, dim, 3), weights="imagenet", include_top=False)
+base.trainable = False
+gen = ImageDataGenerator(rescale=1.0 / 255)
+flow = gen.flow_from_directory("data/train", target_size=(dim, dim), class_mode="sparse")
+x = keras.layers.GlobalAveragePooling2D()(base.output)
+model = keras.Model(base.input, keras.layers.Dense(5, activation="softmax")(x))
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(flow, epochs=3)
+'''
+
+
+@pytest.mark.parametrize("net", ["mobilenet_v2", "inception_v3"])
+def test_text_tests_of_a_default_decide_and_a_backbone_or_its_file_is_the_backbone(net):
+    # `args.net.startswith(...)` decides `dim`; `load_model(--pretrained_model)` or a built backbone is
+    # the built one (the option has no default: the file arm is a switch the user turns on).
+    findings = _analyze(NET_SWITCH.format(net=net), ("TL102", "TL306"))
+    assert [(f.code, f.line) for f in findings] == [("TL102", 23)]  # no TL306: `dim` is decided, 224 or 299
+    assert f"With the default `--net {net}`" in findings[0].message
+    right = NET_SWITCH.replace("rescale=1.0 / 255", "preprocessing_function=keras.applications.mobilenet_v2.preprocess_input")
+    assert _analyze(right.format(net="mobilenet_v2"), ("TL102", "TL306")) == []
+
+
+def test_text_methods_fold_on_known_strings_only():
+    from tllint.engine.script import ScriptModel
+    import libcst as cst
+
+    source = textwrap.dedent('''\
+        import sys
+        name = "EfficientNetB3"
+        low = name.lower()
+        parts = "a.b.c".split(".")
+        yes = name.startswith("Efficient")
+        unknown = sys.argv[1].lower()
+        odd = name.startswith(3)
+    ''')
+    env = ScriptModel(cst.parse_module(source), source, "t.py", Settings()).interp.globals
+    assert env["low"].value == "efficientnetb3" and [c.value for c in env["parts"].items] == ["a", "b", "c"]
+    assert env["yes"].value is True
+    assert not hasattr(env["unknown"], "value")  # not folded from unknown text
+    assert not hasattr(env["odd"], "value")

@@ -50,6 +50,13 @@ UNIT = ("affine", (0.0, 1.0))
     ("MinMaxScaler().fit_transform(a)", UNIT),
     ("MinMaxScaler(feature_range=(-1, 1)).fit_transform(a / 255.0)", ("affine", (-1.0, 1.0))),
     ("StandardScaler().fit_transform(a)", ("normalized", None)),
+    # Statistics of pixels of a known range (engine/api/statistics.py): min and max are its ends,
+    # mean and std estimates for natural images.
+    ("a / a.max()", UNIT),
+    ("a / np.max(a)", UNIT),
+    ("(a - a.min()) / (a.max() - a.min())", UNIT),
+    ("(a - np.mean(a)) / np.std(a)", ("affine", (-1.88, 2.12))),
+    ("(np.load('x.npy') - 3) / np.load('x.npy').std()", None),  # an array of unknown range
 ])
 def test_array_operations_keep_or_change_the_range(expr, expected):
     source = (
@@ -63,7 +70,9 @@ def test_array_operations_keep_or_change_the_range(expr, expected):
     if expected is None:
         assert value is UNKNOWN or describe(value.encoding).kind == "unknown"
     else:
-        assert _verdict(value) == expected
+        kind, interval = _verdict(value)
+        assert kind == expected[0]
+        assert interval == expected[1] or pytest.approx(interval, abs=0.01) == expected[1]
 
 
 def test_a_comprehension_variable_does_not_leak_and_its_list_is_an_array():
@@ -184,3 +193,61 @@ def test_an_unknown_array_divided_by_255_is_taken_for_0_255_pixels():
 def test_a_grayscale_read_has_no_channel_order():
     messages = _messages(BGR_SCRIPT.format(load="cv2.imread(p, cv2.IMREAD_GRAYSCALE)"))
     assert len(messages) == 1 and "cv2.imread gives BGR" not in messages[0]
+
+
+PANDAS = """
+import numpy as np
+import pandas as pd
+from PIL import Image
+from sklearn.model_selection import train_test_split
+df = pd.read_csv("meta.csv")
+df["path"] = df["image_id"].map(paths.get)
+df["image"] = df["path"].map(lambda p: np.asarray(Image.open(p).resize((224, 224))))
+train_df, test_df = train_test_split(df.drop(columns=["dx"]), test_size=0.2)
+listed = np.asarray(train_df["image"].tolist())
+values = np.stack(test_df["image"].values)
+numpy = train_df.image.to_numpy()
+paths_again = np.asarray(df["path"].tolist())
+dropped = df.drop(columns=["image"])
+gone = np.asarray(dropped["image"].tolist())
+df["image"] = df["image"].map(lambda x: x.shape)
+overwritten = np.asarray(df["image"].tolist())
+"""
+
+
+def test_a_dataframe_column_mapped_to_images_is_an_array_of_them():
+    env = _globals(PANDAS)
+    for name in ("listed", "values", "numpy"):
+        assert _verdict(env[name]) == RAW, name
+    # Paths, a dropped column, a column overwritten with something else: not images.
+    for name in ("paths_again", "gone", "overwritten"):
+        assert env[name] is UNKNOWN or describe(env[name].encoding).kind == "unknown", name
+
+
+TFRECORD = """
+import numpy as np
+import tensorflow as tf
+from sklearn.model_selection import train_test_split
+
+FEATURES = {"image": tf.io.FixedLenFeature([], tf.string), "label": tf.io.FixedLenFeature([], tf.int64)}
+
+def parse(record):
+    example = tf.io.parse_single_example(record, FEATURES)
+    image = tf.dtypes.cast(tf.image.decode_image(example["image"]), tf.float32)
+    return image / 255, tf.one_hot(example["label"], 2), example["label"]
+
+ds = tf.data.TFRecordDataset("train.tfrecord").map(parse).shuffle(100)
+images, labels = [], []
+for row in ds:
+    images.append(row[0].numpy())
+    labels.append(row[1].numpy())
+train, val = train_test_split(images, test_size=0.2)
+batch = tf.image.grayscale_to_rgb(tf.convert_to_tensor(np.array([val[i] for i in range(8)])))
+"""
+
+
+def test_tfrecord_records_decoded_in_a_map_are_images_and_tuples_make_pairs():
+    env = _globals(TFRECORD)
+    assert env["ds"].paired  # `return image, label, name`: elements are tuples from here on
+    assert _verdict(env["ds"]) == UNIT
+    assert _verdict(env["batch"]) == UNIT  # listed, split, stacked, grey to RGB: still [0, 1]

@@ -45,6 +45,13 @@ CASES = {
     # trainer subclasses a model factory of another module, whose `import src.model` resolves
     # from the folder of the script Python runs.
     "entry_without_keras_words": ("run.py", [("src/model.py", "TL201", 32)]),
+    # A model zoo picked by name from a YAML config (`importlib.import_module("zoo." + name)`,
+    # `getattr(module, cls)()`) and trained in a custom loop on TFRecords scaled to [0, 1]: each
+    # pretrained candidate is judged at its own backbone call (MobileNetV2 wants [-1, 1], ResNet50
+    # caffe input; the ResNet50 built with weights=None is not), and only the candidate that never
+    # freezes its backbone gets TL201.
+    "model_zoo_by_name": ("train.py", [("zoo/mobile.py", "TL201", 12), ("zoo/mobile.py", "TL102", 17),
+                                       ("zoo/resnets.py", "TL102", 12)]),
     # An import cycle (helpers <-> layers) and a module that does not parse: no finding from them.
     "cycle_and_broken": ("train.py", []),
 }

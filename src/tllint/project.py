@@ -292,6 +292,30 @@ class Project:
             # Keep what its top level defined before the failure; the rest is unknown.
         return mod
 
+    def import_pattern(self, interp, pattern: str, limit: int) -> list:
+        """The local modules a name known only in part can import (`importlib.import_module(
+        f"models.{name}")`, each `*` standing for part of one dotted component); none when more
+        than `limit` match."""
+        from tllint.engine.values import LocalModule
+
+        parts = tuple(pattern.split("."))
+        if pattern.startswith(".") or parts[0] in EXTERNAL_HEADS or not all(parts):
+            return []
+        found: list[Path] = []
+        for base in self._bases(self._file_of(interp), self.program(interp).root_path):
+            for path in _glob_module(base, parts):
+                if path not in found:
+                    found.append(path)
+            if len(found) > limit:
+                return []
+        values = [self._module_value(interp, path) for path in found]
+        return [v for v in values if isinstance(v, LocalModule)]
+
+    def module_globals(self, interp, local_module) -> dict:
+        """The names a local module's top level bound (empty when it was not run)."""
+        mod = self.program(interp).modules.get(Path(local_module.name))
+        return dict(mod.globals) if mod is not None else {}
+
     def module_attribute(self, interp, local_module, attr: str) -> Any:
         return self._attribute(interp, local_module, attr)
 
@@ -452,6 +476,35 @@ class Project:
 
 
 # ---------------------------------------------------------------------- helpers
+def _glob_module(base: Path, parts: tuple[str, ...]) -> list[Path]:
+    """Module files under `base` whose dotted path matches `parts`, a `*` standing for any
+    non-empty run of name characters and dots (`f"train.{user}.{module}"` with module
+    "model.mymodel"). The literal leading parts are walked directly, the rest at most 3 levels
+    further down."""
+    fixed = 0
+    while fixed < len(parts) - 1 and "*" not in parts[fixed]:
+        fixed += 1
+    top = base.joinpath(*parts[:fixed])
+    if not top.is_dir():
+        return []
+    rest = ".".join(parts[fixed:])
+    matches = re.compile(re.escape(rest).replace(r"\*", r"[\w.]+")).fullmatch
+    out: list[Path] = []
+    depth_limit = len(parts) - fixed + 2
+    for folder, dirs, files in os.walk(top):
+        depth = len(Path(folder).relative_to(top).parts)
+        dirs[:] = sorted(d for d in dirs if d.isidentifier() and depth + 1 < depth_limit)
+        for name in sorted(files):
+            if not name.endswith(".py") or not name[:-3].isidentifier():
+                continue
+            rel = Path(folder).relative_to(top).parts + ((name[:-3],) if name != "__init__.py" else ())
+            if rel and matches(".".join(rel)):
+                out.append(Path(folder) / name)
+        if len(out) > 64:
+            break
+    return out
+
+
 def _looks_like_namespace(folder: Path) -> bool:
     """A folder without __init__.py counts as a package only if it holds Python files."""
     try:

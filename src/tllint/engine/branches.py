@@ -275,7 +275,29 @@ def _value(interp: "Interpreter", node: cst.BaseExpression) -> Any:
         return _boolean(interp, node)
     if isinstance(node, cst.Comparison):
         return _compare(interp, node)
+    if isinstance(node, cst.Call):
+        return _text_test(interp, node)
     raise _Undecided()
+
+
+_TEXT_TESTS = ("startswith", "endswith", "isdigit", "isalpha")
+
+
+def _text_test(interp: "Interpreter", node: cst.Call) -> bool:
+    """`args.net.startswith("inception")` of a decided string, with literal arguments."""
+    func = node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _TEXT_TESTS:
+        raise _Undecided()
+    text = _value(interp, func.value)
+    if not isinstance(text, str) or any(a.keyword is not None or a.star for a in node.args):
+        raise _Undecided()
+    args = [_value(interp, a.value) for a in node.args]
+    if not all(isinstance(a, str) for a in args) and func.attr.value in ("startswith", "endswith"):
+        raise _Undecided()
+    try:
+        return bool(getattr(text, func.attr.value)(*args))
+    except (TypeError, ValueError):
+        raise _Undecided() from None
 
 
 def _check_chain(interp: "Interpreter", node: cst.BaseExpression) -> None:

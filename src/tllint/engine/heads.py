@@ -265,7 +265,9 @@ def head_restored(script, model: Model, step) -> Any:
 
     One path is enough (`if args.resume: model.load_weights(...)`): a fresh head on every path is
     what TL201 needs, so a restore on any of them leaves it silent."""
-    heads = [m for m in model.submodels if not m.backbones]
+    # Head models (no backbone), and wrapped models whose own head trains with them (`full =
+    # Sequential([model])` after `model.fit`: the wrapped model's head is trained by then).
+    heads = [m for m in model.submodels if not m.backbones or m.head]
     found = None
     for ev in script.events:
         if ev.index >= step.index:

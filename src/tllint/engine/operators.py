@@ -6,6 +6,7 @@ source text; any other arithmetic on images makes their range unknown (an opaque
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -13,7 +14,7 @@ import libcst as cst
 from tllint.engine import registry
 from tllint.engine.imports import snippet
 from tllint.engine.pixels import Step
-from tllint.engine.values import UNKNOWN, Const, Data, Tensor, TextPattern, Value, is_number, with_step
+from tllint.engine.values import UNKNOWN, Const, Data, Statistic, Tensor, TextPattern, Value, is_number, with_step
 
 if TYPE_CHECKING:  # pragma: no cover
     from tllint.engine.interpreter import Interpreter
@@ -25,15 +26,41 @@ def binary(interp: "Interpreter", op: str, left: Value, right: Value, node: cst.
     text = snippet(interp.module, node)
     if isinstance(left, (Tensor, Data)) and is_number(right):
         step = _affine_step(op, float(right.value), text, node, tensor_left=True)
-        return with_step(left, step if step is not None else Step("opaque", text, node))
+        return with_step(left, _estimated(step, right) if step is not None else Step("opaque", text, node))
     if isinstance(right, (Tensor, Data)) and is_number(left):
         step = _affine_step(op, float(left.value), text, node, tensor_left=False)
-        return with_step(right, step if step is not None else Step("opaque", text, node))
+        return with_step(right, _estimated(step, left) if step is not None else Step("opaque", text, node))
     if isinstance(left, (Tensor, Data)):
         return with_step(left, Step("opaque", text, node))
     if isinstance(right, (Tensor, Data)):
         return with_step(right, Step("opaque", text, node))
+    if op == "Add":
+        return _text_concat(left, right)
     return UNKNOWN
+
+
+def _estimated(step: Step, operand: Value) -> Step:
+    """A step by the pixels' own mean or std (engine/api/statistics.py): its numbers are estimates."""
+    if isinstance(operand, Statistic) and operand.estimated:
+        return dataclasses.replace(step, mode="statistics")
+    return step
+
+
+def _text_concat(left: Value, right: Value) -> Value:
+    """`"models." + name`: text known in part, a pattern like an f-string's (`*` for the unknown)."""
+    parts = []
+    for side in (left, right):
+        if isinstance(side, Const) and isinstance(side.value, str):
+            parts.append(side.value)
+        elif isinstance(side, TextPattern):
+            parts.append(side.pattern)
+        elif side is UNKNOWN:
+            parts.append("*")
+        else:
+            return UNKNOWN
+    if all(p == "*" for p in parts):
+        return UNKNOWN
+    return TextPattern("".join(parts))
 
 
 def _fold(op: str, a: Any, b: Any) -> Value:

@@ -23,6 +23,13 @@ class ProjectModules(Protocol):
         """The value of an imported dotted name when it names a local module (or a name in
         one), else UNKNOWN."""
 
+    def import_pattern(self, interp: Any, pattern: str, limit: int) -> list["LocalModule"]:
+        """The local modules a dotted name known only in part (`*` for each unknown piece) can
+        import, loaded; empty when none or more than `limit` match."""
+
+    def module_globals(self, interp: Any, module: "LocalModule") -> Mapping[str, "Value"]:
+        """The names a local module's top level bound."""
+
     def module_attribute(self, interp: Any, module: "LocalModule", attr: str) -> "Value":
         """`module.attr` of a local module."""
 

@@ -60,6 +60,16 @@ class Choice(Value):
 
 
 @dataclass(eq=False)
+class Statistic(Const):
+    """A statistic of pixels whose range is known (`x.mean()`, `np.std(x)`, `x.max()`): a number,
+    estimated from that range for natural images (min and max are its ends; mean and std are
+    `estimated`, and arithmetic with them marks the step, engine/operators.py)."""
+
+    kind: str = "mean"  # mean | std | min | max
+    estimated: bool = False
+
+
+@dataclass(eq=False)
 class TextPattern(Value):
     """A string known only in part: an f-string with unknown fields, `*` standing for each."""
 
@@ -153,6 +163,11 @@ class Backbone(Value):
         # `if v == 3: base = EfficientNetB3(...) elif v == 4: base = EfficientNetB4(...)`: one family,
         # the same input contract and build options on every arm, so what the rules ask of it agrees.
         if other is self:
+            return self
+        if getattr(other, "from_file", False):
+            # `base = load_model(args.pretrained) if args.pretrained else NASNetMobile(...)`: the built
+            # backbone is what the script runs with by default (as values.Model.join).
+            self.__dict__["maybe_loaded"] = other
             return self
         if isinstance(other, Backbone) and _same_contract(self, other):
             self.__dict__.setdefault("alternatives", []).append(other)

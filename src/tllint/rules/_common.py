@@ -38,10 +38,14 @@ def unit_label(unit: Value) -> str:
 WEIGHTED = ("Dense", "Conv", "SeparableConv", "DepthwiseConv", "EinsumDense", "Embedding", "LSTM", "GRU")
 
 
-def has_fresh_head(model: Model) -> bool:
+def has_fresh_head(model: Model, depth: int = 0) -> bool:
+    """Weighted head layers created in the script: the model's own, or those of a model with a
+    backbone that it wraps (`Sequential([model])` for the fine-tuning phase)."""
     from tllint.engine.values import LayerV
 
-    return any(isinstance(l, LayerV) and l.short.startswith(WEIGHTED) for l in model.head)
+    if any(isinstance(l, LayerV) and l.short.startswith(WEIGHTED) for l in model.head):
+        return True
+    return depth < 2 and any(sub.backbones and has_fresh_head(sub, depth + 1) for sub in model.submodels)
 
 
 def fresh_head_at(script, model: Model, step) -> bool:

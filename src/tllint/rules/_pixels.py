@@ -141,12 +141,19 @@ def arrived_text(verdict: Verdict, script) -> str:
     if verdict.kind == "affine" and verdict.interval is not None:
         step = verdict.last
         where = f" after {step_text(step, script)}" if step is not None else ""
+        if _by_statistics(verdict):
+            return f"pixels standardised with their own mean and std (about {fmt_interval(verdict.interval)}){where}"
         return f"pixels in {fmt_interval(verdict.interval)}{where}"
     if verdict.kind == "preprocess":
         step = verdict.first
         where = f" at line {script.line(step.node)}" if step is not None and step.node is not None else ""
         return f"pixels preprocessed by `{verdict.module}.preprocess_input` ({verdict.mode} mode){where}"
     return "pixels"
+
+
+def _by_statistics(verdict: Verdict) -> bool:
+    """Scaled by the pixels' own mean or std (engine/api/statistics.py): the range is an estimate."""
+    return any(step is not None and step.mode == "statistics" for step in (verdict.first, verdict.last))
 
 
 def _is_floor(step: Step) -> bool:
@@ -166,12 +173,15 @@ def judgements(script) -> list[Judgement]:
     out: list[Judgement] = []
     seen: set[tuple[str, int]] = set()
     arrivals = list(script.arrivals()) + list(task_arrivals(script))
+    judged = []
     for arrival in arrivals:
         j = judge(arrival, script)
         if j is not None and getattr(arrival, "phase", "train") != "train":
             j = _serving(arrival, j, arrivals, script)
-        if j is None:
-            continue
+        if j is not None:
+            judged.append((j, arrival))
+    _per_backbone(judged, arrivals)
+    for j, arrival in judged:
         annotate(j, arrival)
         entry = arrival.feed.backbone.entry
         if entry is not None and not entry.keras3:
@@ -183,6 +193,25 @@ def judgements(script) -> list[Judgement]:
         out.append(j)
     script.__dict__["_input_contract"] = out
     return out
+
+
+def _per_backbone(judged: list[tuple[Judgement, Any]], arrivals: list) -> None:
+    """One transform that feeds backbones of different input contracts (a model zoo picked at run
+    time, an ensemble) has no one fix: each backbone's finding goes where its pixels reach it,
+    the transform staying in its chain. Backbones of one contract keep the finding on the
+    transform, where one edit fixes them all."""
+    contracts: dict[int, set] = {}
+    for arrival in arrivals:
+        contract = kb.contract_of(arrival.feed.backbone)
+        for step in arrival.encoding.steps:
+            if step.node is not None and contract is not None:
+                contracts.setdefault(id(step.node), set()).add(contract)
+    for j, arrival in judged:
+        if j.kind not in ("affine", "other-family", "floor", "double") or j.node is arrival.feed.node:
+            continue
+        place = arrival.feed.node if arrival.feed.node is not None else arrival.feed.backbone.node
+        if len(contracts.get(id(j.node), ())) > 1 and place is not None:
+            j.node = place
 
 
 _PHASE_TEXT = {"predict": "this prediction", "predict_on_batch": "this prediction", "evaluate": "this evaluation",
@@ -341,6 +370,10 @@ def judge(arrival, script) -> Judgement | None:
         lo, hi = verdict.interval
         target = CONTRACTS[contract]
         if target.matches(lo, hi) or (contract == "unit" and close((lo, hi), (0.0, 1.0))):
+            return None
+        if _by_statistics(verdict) and contract == "torch":
+            # Standardised by the data's own mean and std: close to the ImageNet mean/std normalisation
+            # the weights expect. (Into [-1, 1] it is about twice the spread, whatever the photos.)
             return None
         steps = enc.scaling_steps()
         # Scaled twice: an intermediate result already had a standard range ([0, 1], [-1, 1]), then a

@@ -14,11 +14,14 @@ import libcst as cst
 from tllint.engine import kb, registry
 from tllint.engine.api.applications import build_backbone, register_backbone
 from tllint.engine.registry import InterpreterApi
-from tllint.engine.values import UNKNOWN, Backbone, Choice, Ref, Value
+from tllint.engine.api.dynamic_imports import build_choice
+from tllint.engine.values import UNKNOWN, Backbone, Choice, ClassV, Ref, Value
 
 
 @registry.hook("call", Choice)
 def _call_choice(interp: InterpreterApi, choice: Choice, args, kwargs, node: cst.Call) -> Value:
+    if all(isinstance(option, ClassV) for option in choice.options):
+        return build_choice(interp, choice.options, args, kwargs, node)  # a model class picked by name
     built: list[Backbone] = []
     for option in choice.options:
         name = option.name if isinstance(option, Ref) else ""

@@ -3,11 +3,13 @@ collections, `len(base.layers)`, `float`/`int` of constants, `list.append` of im
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 
 import libcst as cst
 
 from tllint.engine import registry
+from tllint.engine.api.dynamic_imports import attribute_by_name
 from tllint.engine.api.evaluation import joined_labels
 from tllint.engine.layersets import layer_len
 from tllint.engine.registry import InterpreterApi
@@ -104,6 +106,8 @@ def _dict_method(interp: InterpreterApi, obj: DictV, name: str, args, kwargs, no
 def _getattr(interp: InterpreterApi, ref, args, kwargs, node) -> Value:
     """`getattr(keras.applications, name)` with a constant name: that attribute; else unknown.
     A default (third argument) makes it unknown: the attribute may be missing."""
+    if len(args) == 2 and not isinstance(args[1], Const):
+        return attribute_by_name(interp, args[0], node)  # `getattr(models, cfg.arch)`: a model class picked by name
     if len(args) != 2 or not isinstance(args[1], Const) or not isinstance(args[1].value, str):
         return UNKNOWN
     attr = args[1].value
@@ -120,3 +124,31 @@ def _plain_reference(node) -> bool:
     while isinstance(node, cst.Attribute):
         node = node.value
     return isinstance(node, cst.Name)
+
+
+# ---------------------------------------------------------------------- str methods of known text
+# Pure methods of a known string (`args.net.startswith("resnet")`, `name.lower()`): folded, so the
+# tests they feed decide like any constant test. A command-line default stays marked as one
+# (dataclasses.replace keeps the option it came from: engine/api/cli_args.Default).
+_STR_METHODS = {
+    "startswith", "endswith", "lower", "upper", "strip", "lstrip", "rstrip", "replace", "split",
+    "rsplit", "casefold", "title", "capitalize", "removeprefix", "removesuffix", "isdigit", "isalpha",
+}
+
+
+@registry.hook("attribute", Const)
+def _const_attribute(interp: InterpreterApi, obj: Const, attr: str, node) -> Value:
+    return BoundMethod(obj, attr) if isinstance(obj.value, str) and attr in _STR_METHODS else UNKNOWN
+
+
+@registry.method(Const, *sorted(_STR_METHODS))
+def _str_method(interp: InterpreterApi, obj: Const, name: str, args, kwargs, node) -> Value:
+    if kwargs or not all(isinstance(a, Const) and isinstance(a.value, (str, int, tuple)) for a in args):
+        return UNKNOWN
+    try:
+        result = getattr(obj.value, name)(*(a.value for a in args))
+    except (TypeError, ValueError):
+        return UNKNOWN
+    if isinstance(result, list):
+        return Seq([Const(item) for item in result], "list")
+    return dataclasses.replace(obj, value=result)

@@ -22,7 +22,7 @@ from tllint.engine import registry
 from tllint.engine.api.support import kw
 from tllint.engine.registry import InterpreterApi
 from tllint.engine.timeline import Event
-from tllint.engine.values import UNKNOWN, BoundMethod, Const, Data, DictV, Labels, Model, Ref, Seq, Value, const_value
+from tllint.engine.values import UNKNOWN, Backbone, BoundMethod, Const, Data, DictV, Labels, Model, Ref, Seq, Value, const_value
 
 
 # ---------------------------------------------------------------------- order of a source across passes
@@ -297,7 +297,7 @@ class LoadedModel(Value):
     def join(self, other: Value) -> Value:
         # `model = load_model(path) if resuming else build()`: the built model is what a first run
         # trains; what the file holds is unknown anyway (values.Model.join).
-        return other.join(self) if isinstance(other, Model) else super().join(other)
+        return other.join(self) if isinstance(other, (Model, Backbone)) else super().join(other)
 
 
 @registry.function("keras.models.load_model", "keras.saving.load_model")

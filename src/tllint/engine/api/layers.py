@@ -113,7 +113,7 @@ def apply_layer(interp: InterpreterApi, layer: LayerV, x: Value, node) -> Value:
             step = Step("opaque", src(interp, layer.node), layer.node)
         return with_step(x, step)
     if short == "Normalization":
-        return with_step(x, Step("normalize", src(interp, layer.node), layer.node))
+        return with_step(x, _normalization_step(interp, layer))
     if short == "Lambda":
         result = apply_function(interp, layer.fn, [x], node)
         if isinstance(result, (Tensor, Data)):
@@ -373,3 +373,24 @@ def _isinstance_value(interp: InterpreterApi, node, elem: LayerElem):
             if isinstance(cls, Ref):
                 return cls.name.rsplit(".", 1)[-1], negated
     return None
+
+
+def _normalization_step(interp: InterpreterApi, layer: LayerV) -> Step:
+    """`Normalization(mean=127.5, variance=127.5**2)`: one mean and variance for every channel is an
+    affine map, (x - mean) / sqrt(variance). Statistics learnt with `adapt()` or given per channel
+    are a normalisation whose range is not followed."""
+    mean = _one_number(kw(layer.args, layer.kwargs, "mean", 1, UNKNOWN))
+    variance = _one_number(kw(layer.args, layer.kwargs, "variance", 2, UNKNOWN))
+    inverted = kw(layer.args, layer.kwargs, "invert", 3, Const(False))
+    what = src(interp, layer.node)
+    if mean is None or variance is None or variance <= 0 or not (isinstance(inverted, Const) and inverted.value is False):
+        return Step("normalize", what, layer.node)
+    std = variance ** 0.5
+    return Step("affine", what, layer.node, scale=1.0 / std, offset=-mean / std)
+
+
+def _one_number(value: Value) -> float | None:
+    if isinstance(value, Seq) and value.items and all(is_number(v) for v in value.items):
+        numbers = {float(v.value) for v in value.items}
+        return numbers.pop() if len(numbers) == 1 else None
+    return float(value.value) if is_number(value) else None

@@ -145,6 +145,11 @@ def sequential_add(interp: InterpreterApi, model: Model, layer: Value, node) -> 
 @registry.hook("call", Model)
 def _call_model(interp: InterpreterApi, model: Model, args, kwargs, node) -> Value:
     x = args[0] if args else UNKNOWN
+    if isinstance(x, Tensor) and x.origin is None and x.encoding.source.kind != "input" and model.backbones:
+        # A batch drawn from a dataset (`for images, labels in ds: step(images)`) given to a network:
+        # data, not a graph. (A Sequential of pixel layers mapped over a dataset stays a transform.)
+        x = Data(x.encoding, None, node, "tensor", paired=False)
+        args = [x, *args[1:]]
     if isinstance(x, Data):
         # `model(images, training=True)` in a custom loop, `model(batch)` at inference: data, not a graph.
         return _predict(interp, model, "__call__", args, kwargs, node)

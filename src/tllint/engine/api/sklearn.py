@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tllint.engine import registry
+from tllint.engine.api.pandas_frames import split_rows
 from tllint.engine.api.support import kw, src
 from tllint.engine.pixels import Step, describe
 from tllint.engine.registry import InterpreterApi
@@ -23,6 +24,9 @@ def _same_pixels(value: Value, node) -> Value:
         return Data(value.encoding, value.labels, node, value.what, value.batched, value.paired)
     if isinstance(value, (Tensor, Labels)):
         return value
+    rows = split_rows(value)  # a pandas frame: the same columns
+    if rows is not None:
+        return rows
     if isinstance(value, Seq) and value.items:
         encodings = [item.encoding if isinstance(item, (Tensor, Data)) else None for item in value.items]
         if encodings[0] is not None and all(e == encodings[0] for e in encodings):

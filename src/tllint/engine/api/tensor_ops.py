@@ -11,7 +11,7 @@ from tllint.engine import registry
 from tllint.engine.api.support import dtype_of, kw, neutral, src
 from tllint.engine.pixels import Step, describe
 from tllint.engine.registry import InterpreterApi
-from tllint.engine.values import UNKNOWN, Data, Ref, Tensor, Value, is_number, retype, with_step
+from tllint.engine.values import UNKNOWN, Data, Ref, Seq, Tensor, Value, is_number, retype, with_step
 
 # Same pixels, same static shape.
 registry.function(
@@ -20,11 +20,23 @@ registry.function(
 )(neutral)
 # Same pixels, another (or unknown) shape.
 registry.function(
-    "tensorflow.reshape", "tensorflow.expand_dims", "tensorflow.squeeze", "tensorflow.constant", "keras.ops.expand_dims",
+    "tensorflow.reshape", "tensorflow.expand_dims", "tensorflow.squeeze", "keras.ops.expand_dims",
 )(neutral)
 
 
-@registry.function("tensorflow.cast", "keras.ops.cast", keeps_shape=True)
+@registry.function("tensorflow.constant")
+def _constant(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
+    """`tf.constant(x)`: pixels keep their range; a number, or a list of one number (`tf.constant([a])`,
+    broadcast like the number), stays that number, so `a + (x - lo) * (b - a) / (hi - lo)` folds."""
+    value = args[0] if args else kwargs.get("value", UNKNOWN)
+    if isinstance(value, Seq) and len(value.items) == 1:
+        value = value.items[0]
+    if is_number(value) or isinstance(value, (Tensor, Data)):
+        return value
+    return UNKNOWN
+
+
+@registry.function("tensorflow.cast", "tensorflow.dtypes.cast", "keras.ops.cast", keeps_shape=True)
 def _cast(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     x = args[0] if args else kwargs.get("x", UNKNOWN)
     if not isinstance(x, (Tensor, Data)):

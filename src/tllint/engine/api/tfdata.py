@@ -71,9 +71,14 @@ def _from_tensor_slices(interp: InterpreterApi, ref: Ref, args, kwargs, node) ->
     return data
 
 
-@registry.function("tensorflow.data.Dataset.list_files")
+@registry.function("tensorflow.data.Dataset.list_files", "tensorflow.data.TFRecordDataset",
+                   "tensorflow.data.TextLineDataset", "tensorflow.data.FixedLengthRecordDataset")
 def _list_files(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
-    data = Data(Encoding(Source("unknown", "Dataset.list_files", node)), None, node, "list_files", batched=False, paired=False)
+    # File names or serialized records: unknown until a `.map` decodes images from them
+    # (`tf.io.decode_jpeg(record["image"])` gives 0..255 whatever the record held).
+    what = ref.name.rsplit(".", 1)[-1]
+    shown = "Dataset.list_files" if what == "list_files" else what
+    data = Data(Encoding(Source("unknown", shown, node)), None, node, what, batched=False, paired=False)
     interp.datas.append(data)
     return data
 
@@ -81,8 +86,10 @@ def _list_files(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
 @registry.function("tensorflow_datasets.load")
 def _tfds_load(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     data = Data(Encoding(Source("raw", "tfds.load", node)), Labels("int", node), node, "tfds.load", batched=False)
-    split = kwargs.get("split")
+    split = kwargs.get("split", args[1] if len(args) > 1 else None)
     result: Value = Seq([data for _ in split.items], "list") if isinstance(split, Seq) else data
+    if split is None:
+        result = TfdsSplits(data)  # no split: a dict of every split, `ds["train"]`
     supervised = const_value(kwargs.get("as_supervised", Const(False)))
     if not isinstance(supervised, bool):
         return UNKNOWN
@@ -99,6 +106,8 @@ def _tfds_load(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
 
     if isinstance(result, Seq):
         result = Seq([fix(d) for d in result.items], result.kind)
+    elif isinstance(result, TfdsSplits):
+        fix(result.data)
     else:
         result = fix(result)
     if const_value(kwargs.get("with_info", Const(False))) is True:
@@ -106,11 +115,30 @@ def _tfds_load(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     return result
 
 
+class TfdsSplits(Value):
+    """`tfds.load(name)` without `split=`: a dict of the dataset's splits, each one like the others."""
+
+    def __init__(self, data: Data) -> None:
+        self.data = data
+
+
+@registry.hook("subscript", TfdsSplits)
+def _split(interp: InterpreterApi, splits: TfdsSplits, key, node) -> Value:
+    if isinstance(key, (slice, tuple)):
+        return UNKNOWN
+    out = Data(splits.data.encoding, splits.data.labels, node, "tfds.load", batched=False, paired=splits.data.paired)
+    out.__dict__.update({k: v for k, v in splits.data.__dict__.items() if k not in out.__dict__})
+    interp.datas.append(out)
+    return out
+
+
 # ---------------------------------------------------------------------- Dataset methods
 @registry.hook("attribute", Data)
 def _data_attribute(interp: InterpreterApi, obj: Data, attr: str, node) -> Value:
     if attr in ("classes", "labels") and obj.what.startswith("ImageDataGenerator.flow_from"):
         return file_order_labels(obj, attr, node)  # in file order, whatever order the passes take
+    if attr == "values" and obj.what == "array":
+        return obj  # a pandas column of images (api/pandas_frames.py): `df["image"].values`
     return BoundMethod(obj, attr)
 
 
@@ -145,18 +173,21 @@ def _map_elements(interp: InterpreterApi, data: Data, fn: Value, x: Value, node)
     else:
         result = apply_function(interp, fn, [x], node)
     labels = data.labels
+    paired = data.paired
     if isinstance(result, Seq) and result.items:
         first = result.items[0]
+        # `return image, label` (or `image, label, name`): the elements are tuples from here on.
+        paired = paired or (result.kind == "tuple" and len(result.items) > 1)
         if len(result.items) > 1 and isinstance(result.items[1], Labels):
             labels = result.items[1]
         elif len(result.items) > 1 and labels is not None and result.items[1] is not labels:
             labels = Labels("unknown", node)  # the map rewrote the labels in a way we don't follow
         result = first
     if isinstance(result, (Tensor, Data)):
-        out = Data(result.encoding, labels, node, data.what, data.batched, data.paired)
+        out = Data(result.encoding, labels, node, data.what, data.batched, paired)
         interp.datas.append(out)
         return out
-    return Data(data.encoding.then(Step("opaque", src(interp, node), node)), labels, node, data.what, data.batched, data.paired)
+    return Data(data.encoding.then(Step("opaque", src(interp, node), node)), labels, node, data.what, data.batched, paired)
 
 
 def _element(data: Data, x: Tensor) -> Value:

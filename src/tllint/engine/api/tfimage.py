@@ -25,7 +25,11 @@ for _name, _what in _DECODERS:
 
 # Same pixels, same static shape.
 registry.function("tensorflow.image.flip_left_right", keeps_shape=True)(neutral)
-# Same pixels, another shape.
+# Same pixels, another shape (a grey channel repeated three times, or RGB weighted to one grey
+# channel with weights summing to 1: the range is kept).
+registry.function(
+    "tensorflow.image.grayscale_to_rgb", "tensorflow.image.rgb_to_grayscale",
+)(neutral)
 registry.function(
     "tensorflow.image.resize_with_pad", "tensorflow.image.central_crop",
     "tensorflow.image.resize_with_crop_or_pad", "tensorflow.image.rot90", "tensorflow.image.crop_to_bounding_box",
