@@ -64,6 +64,7 @@ def test_a_dotted_pattern_matches_modules_at_any_depth_below_its_literal_parts(t
     assert found == ["train/ana/nets.py", "train/jsh/model/__init__.py", "train/jsh/model/zoo.py"]
     assert _glob_module(tmp_path, ("train", "ana", "net*")) == [tmp_path / "train/ana/nets.py"]
     assert _glob_module(tmp_path, ("missing", "*")) == []
+    assert _glob_module(tmp_path, ("*", "zoo")) == []  # no literal package to start from: not walked
 
 
 def test_import_module_of_a_constant_name_is_that_module_or_the_library(tmp_path):

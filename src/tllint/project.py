@@ -485,13 +485,15 @@ def _glob_module(base: Path, parts: tuple[str, ...]) -> list[Path]:
     while fixed < len(parts) - 1 and "*" not in parts[fixed]:
         fixed += 1
     top = base.joinpath(*parts[:fixed])
-    if not top.is_dir():
-        return []
+    if fixed == 0 or not top.is_dir():
+        return []  # no literal package to start from: too vague to walk the project for
     rest = ".".join(parts[fixed:])
     matches = re.compile(re.escape(rest).replace(r"\*", r"[\w.]+")).fullmatch
     out: list[Path] = []
     depth_limit = len(parts) - fixed + 2
-    for folder, dirs, files in os.walk(top):
+    for visited, (folder, dirs, files) in enumerate(os.walk(top)):
+        if visited > 200:
+            return []
         depth = len(Path(folder).relative_to(top).parts)
         dirs[:] = sorted(d for d in dirs if d.isidentifier() and depth + 1 < depth_limit)
         for name in sorted(files):
