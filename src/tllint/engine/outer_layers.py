@@ -205,7 +205,8 @@ def _project_flat(ls: LayerSet, outer: OuterLayers, unit: Value, count: int | No
     if kind == "slice":
         lo, hi = sel[1], sel[2]
         if not all(b is None or (isinstance(b, int) and not isinstance(b, bool)) for b in (lo, hi)):
-            return None
+            # `model.layers[k:]` with k unknown: it may stop short of the backbone (head layers only).
+            return UNSURE
         if (lo is not None and lo < 0) or (hi is not None and hi < 0):
             if head is None:
                 return None
