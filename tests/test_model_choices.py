@@ -157,3 +157,36 @@ def test_methods_of_a_class_never_used_here_run_each_on_a_fresh_instance():
     # A class the file uses itself is left to that use.
     used = _script(TRAINER + "t = Trainer(1e-3)\n")
     assert not [ev for ev in used.events if type(ev).__name__ == "TrainEvent"]
+
+
+HYPERMODEL = """
+import keras_tuner as kt
+import tensorflow as tf
+
+train_ds = tf.keras.utils.image_dataset_from_directory("photos", image_size=(224, 224))
+train_ds = train_ds.map(lambda x, y: (x / 255.0, y))
+
+
+class Tunable(kt.HyperModel):
+    def build(self, hp):
+        base = tf.keras.applications.ResNet50(include_top=False, weights="imagenet", pooling="avg")
+        base.trainable = False
+        model = tf.keras.Sequential([base, tf.keras.layers.Dense(hp.Int("units", 2, 8), activation="softmax")])
+        model.compile(optimizer=tf.keras.optimizers.Adam(hp.Float("lr", 1e-5, 1e-2)), loss="sparse_categorical_crossentropy")
+        return model
+
+
+tuner = kt.RandomSearch(Tunable(), objective="val_loss", max_trials=5)
+tuner.search(train_ds, epochs=3)
+best = tuner.get_best_models(1)[0]
+again = tuner.hypermodel.build(None)
+"""
+
+
+def test_a_tuner_search_builds_the_hypermodel_once_and_fits_it_on_the_search_data():
+    script = _script(HYPERMODEL)
+    env = script.interp.globals
+    assert isinstance(env["best"], Model) and [b.name for b in env["best"].backbones] == ["ResNet50"]
+    assert isinstance(env["again"], Model) and env["again"] is not env["best"]  # a fresh build
+    steps = script.steps(env["best"])
+    assert len(steps) == 1 and not steps[0].implicit  # the search's fit; its rate stays unknown (hp.Float)

@@ -61,8 +61,11 @@ def _title(j, arrival) -> str:
     if j.kind == "affine" and verdict.interval is not None:
         # A warning: no data in sight, the images are assumed 0..255 as decoded.
         assumed = " if the images are 0..255" if j.severity == "warning" else ""
-        if any(step is not None and step.mode == "statistics" for step in (verdict.first, verdict.last)):
+        modes = {step.mode for step in (verdict.first, verdict.last) if step is not None}
+        if "statistics" in modes:
             return f"{_cap(name)} is fed pixels standardised by their own mean and std; it expects {expects}"
+        if "per-channel" in modes:
+            return f"{_cap(name)} is fed pixels normalised per channel (about {fmt_interval(verdict.interval)}); it expects {expects}"
         return f"{_cap(name)} is fed {fmt_interval(verdict.interval)} pixels{assumed}; it expects {expects}"
     if j.kind == "double":
         return f"Pixels are preprocessed twice before {name}"

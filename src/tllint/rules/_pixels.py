@@ -143,6 +143,8 @@ def arrived_text(verdict: Verdict, script) -> str:
         where = f" after {step_text(step, script)}" if step is not None else ""
         if _by_statistics(verdict):
             return f"pixels standardised with their own mean and std (about {fmt_interval(verdict.interval)}){where}"
+        if _per_channel(verdict):
+            return f"pixels normalised per channel (about {fmt_interval(verdict.interval)}){where}"
         return f"pixels in {fmt_interval(verdict.interval)}{where}"
     if verdict.kind == "preprocess":
         step = verdict.first
@@ -154,6 +156,11 @@ def arrived_text(verdict: Verdict, script) -> str:
 def _by_statistics(verdict: Verdict) -> bool:
     """Scaled by the pixels' own mean or std (engine/api/statistics.py): the range is an estimate."""
     return any(step is not None and step.mode == "statistics" for step in (verdict.first, verdict.last))
+
+
+def _per_channel(verdict: Verdict) -> bool:
+    """Normalised with a mean and variance per channel (a `Normalization` layer): the range is approximate."""
+    return any(step is not None and step.mode == "per-channel" for step in (verdict.first, verdict.last))
 
 
 def _is_floor(step: Step) -> bool:

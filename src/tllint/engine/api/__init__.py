@@ -17,6 +17,7 @@ from tllint.engine.api import (  # noqa: F401  (imported for their registrations
     evaluation,
     image_loaders,
     keras_hub,
+    keras_tuner,
     layers,
     losses,
     models,

@@ -377,20 +377,24 @@ def _isinstance_value(interp: InterpreterApi, node, elem: LayerElem):
 
 def _normalization_step(interp: InterpreterApi, layer: LayerV) -> Step:
     """`Normalization(mean=127.5, variance=127.5**2)`: one mean and variance for every channel is an
-    affine map, (x - mean) / sqrt(variance). Statistics learnt with `adapt()` or given per channel
-    are a normalisation whose range is not followed."""
-    mean = _one_number(kw(layer.args, layer.kwargs, "mean", 1, UNKNOWN))
-    variance = _one_number(kw(layer.args, layer.kwargs, "variance", 2, UNKNOWN))
+    affine map, (x - mean) / sqrt(variance). Per-channel values (`mean=[0.485, 0.456, 0.406]`) are
+    close to the affine map of their averages (the step is marked `per-channel`: its range is
+    approximate). Statistics learnt with `adapt()` are a normalisation whose range is not followed."""
+    means = _numbers(kw(layer.args, layer.kwargs, "mean", 1, UNKNOWN))
+    variances = _numbers(kw(layer.args, layer.kwargs, "variance", 2, UNKNOWN))
     inverted = kw(layer.args, layer.kwargs, "invert", 3, Const(False))
     what = src(interp, layer.node)
-    if mean is None or variance is None or variance <= 0 or not (isinstance(inverted, Const) and inverted.value is False):
+    if not means or not variances or min(variances) <= 0 or len(means) != len(variances) and 1 not in (len(means), len(variances)) \
+            or not (isinstance(inverted, Const) and inverted.value is False):
         return Step("normalize", what, layer.node)
-    std = variance ** 0.5
-    return Step("affine", what, layer.node, scale=1.0 / std, offset=-mean / std)
+    mean = sum(means) / len(means)
+    std = (sum(variances) / len(variances)) ** 0.5
+    per_channel = len(set(means)) > 1 or len(set(variances)) > 1
+    return Step("affine", what, layer.node, scale=1.0 / std, offset=-mean / std, mode="per-channel" if per_channel else None)
 
 
-def _one_number(value: Value) -> float | None:
-    if isinstance(value, Seq) and value.items and all(is_number(v) for v in value.items):
-        numbers = {float(v.value) for v in value.items}
-        return numbers.pop() if len(numbers) == 1 else None
-    return float(value.value) if is_number(value) else None
+def _numbers(value: Value) -> list[float]:
+    """A number, or a list of at most 4 (one per channel); empty when not known."""
+    if isinstance(value, Seq) and 0 < len(value.items) <= 4 and all(is_number(v) for v in value.items):
+        return [float(v.value) for v in value.items]
+    return [float(value.value)] if is_number(value) else []
