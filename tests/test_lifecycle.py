@@ -339,3 +339,28 @@ model.fit(ds)
     assert all(e.cond == () for e in script.events)
     # Both arms returned: the optimizer is unknown, so TL204 stays silent.
     assert codes(src, "3.15") == [("TL205", 16)]
+
+
+PARTLY_FROZEN_FIRST_STEP = """
+import tensorflow as tf
+from tensorflow.keras.applications import MobileNet
+from tensorflow.keras.layers import Dense, Dropout
+from tensorflow.keras.models import Model
+
+base = MobileNet(weights="imagenet")
+x = Dropout(0.25)(base.layers[-6].output)
+model = Model(inputs=base.input, outputs=Dense(7, activation="softmax")(x))
+for layer in model.layers[:-25]:
+    layer.trainable = False
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(train_ds, epochs=30)
+"""
+
+
+def test_titles_say_part_of_the_backbone_when_only_some_layers_train_with_the_new_head():
+    findings = analyze_source(PARTLY_FROZEN_FIRST_STEP, "t.py", Settings(target_keras="2"))
+    titles = {f.code: f.title for f in findings if f.code in ("TL204", "TL205")}
+    assert titles == {
+        "TL204": "Training part of MobileNet with its new head at a high learning rate (1e-3)",
+        "TL205": "MobileNet's BatchNorm layers update while part of it trains with the new head",
+    }

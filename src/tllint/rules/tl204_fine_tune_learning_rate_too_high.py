@@ -70,9 +70,10 @@ class FineTuneLearningRateTooHigh(Rule):
                 if key in reported:
                     continue
                 reported.add(key)
-                yield self._report(script, model, step, trainable[0], rate, head_rate, too_high, fresh, head_step)
+                partly = head_step and _partly(script, model, trainable[0], steps[0])
+                yield self._report(script, model, step, trainable[0], rate, head_rate, too_high, fresh, head_step, partly)
 
-    def _report(self, script, model, step, backbone, rate, head_rate, too_high, fresh, head_step=False):
+    def _report(self, script, model, step, backbone, rate, head_rate, too_high, fresh, head_step=False, partly=False):
         lr_line = script.line(rate.node)
         step_line = script.line(step.node)
         if rate.changed:
@@ -101,14 +102,22 @@ class FineTuneLearningRateTooHigh(Rule):
         node = script_node(step, rate)
         return Report(node, message, data={"learning_rate": rate.value, "step_line": step_line, "suggested": suggestion,
                                            "rate": rate, "head_rate": head_rate, "model": model, "step": step},
-                      title=_title(backbone, rate, head_rate, too_high, head_step),
+                      title=_title(backbone, rate, head_rate, too_high, head_step, partly),
                       related=_related(script, node, model, step, backbone, rate, head_rate, head_step))
 
 
-def _title(backbone, rate, head_rate, too_high, head_step) -> str:
+def _partly(script, model, backbone, first) -> bool:
+    """Only some of the backbone's layers train with the new head (`layers[:-25]` frozen)."""
+    trains = head_training_trains(script, model, backbone, first)
+    return trains is not None and trains[1].describe() == "partly trainable"
+
+
+def _title(backbone, rate, head_rate, too_high, head_step, partly=False) -> str:
     name = short_name(backbone)
     value = fmt(rate.value)
-    if head_step:
+    if head_step and partly:
+        text = f"Training part of {name} with its new head at a high learning rate ({value})"
+    elif head_step:
         text = f"Training {name} end to end at a high learning rate ({value})"
     elif not too_high and head_rate is not None:
         how = "at" if rate.value == head_rate.value else "above"

@@ -136,12 +136,15 @@ class BatchNormUpdatesWhileFineTuning(Rule):
         return Report(node, message, keras=versions_field(affected),
                       data={"step_line": step_line, "training_false": training_false,
                             "unit": backbone, "model": model, "step": step, "cause": cause},
-                      title=_title(backbone, training_false, head_step),
+                      title=_title(backbone, training_false, head_step, verdict.whole),
                       related=_related(script, node, model, backbone, step, cause, training_false, head_step))
 
 
-def _title(backbone, training_false: bool, head_step: bool) -> str:
-    when = "while it trains end to end" if head_step else "during fine-tuning"
+def _title(backbone, training_false: bool, head_step: bool, whole: bool = True) -> str:
+    if head_step:
+        when = "while it trains end to end" if whole else "while part of it trains with the new head"
+    else:
+        when = "during fine-tuning"
     despite = " despite training=False" if training_false else ""
     return title(f"{short_name(backbone, start=True)}'s BatchNorm layers update {when}{despite}",
                  f"BatchNorm layers update {when}{despite}")
