@@ -364,3 +364,10 @@ def test_titles_say_part_of_the_backbone_when_only_some_layers_train_with_the_ne
         "TL204": "Training part of MobileNet with its new head at a high learning rate (1e-3)",
         "TL205": "MobileNet's BatchNorm layers update while part of it trains with the new head",
     }
+
+
+def test_a_helper_called_for_each_phase_gives_two_steps():
+    # The same `fit` statement run by two calls of one helper is two steps: the second fine-tunes.
+    source = (FIXTURES / "TL204" / "fire_helper_called_for_both_phases.py").read_text()
+    found = {(f.code, f.line) for f in analyze_source(source, "t.py", Settings(target_keras="3.15"))}
+    assert {("TL204", 14), ("TL205", 20)} <= found  # (TL205 at the unfreeze)

@@ -42,9 +42,9 @@ class _Return(Exception):
 
 
 class Frame:
-    def __init__(self, env: dict[str, Value], func: str | None = None) -> None:
+    def __init__(self, env: dict[str, Value], func: str | None = None, site: cst.CSTNode | None = None) -> None:
         self.env = env
-        self.func = func
+        self.func, self.site = func, site  # the function's name and the call that runs it
         self.returns: list[Value] = []
         self.yields: dict[int, Value] = {}  # a generator's last value of each `yield` (calls.record_yield)
 
@@ -126,6 +126,7 @@ class Interpreter:
         event.index = len(self.events)
         event.iteration = self.iteration
         event.where = tuple(f.func for f in self.frames if f.func)
+        event.sites = tuple(id(f.site) for f in self.frames if f.site is not None)
         self.events.append(event)
         return event
 
@@ -537,7 +538,7 @@ class Interpreter:
             env[params.star_arg.name.value] = Seq(list(args[len(positional):]), "tuple")
         if params.star_kwarg is not None:
             env[params.star_kwarg.name.value] = DictV({k: v for k, v in kwargs.items()})
-        frame = Frame(env, func.name)
+        frame = Frame(env, func.name, node)
         self.frames.append(frame)
         self.call_stack.append(key)
         try:

@@ -24,7 +24,7 @@ class Rate:
     value: float
     node: cst.CSTNode  # where the rate is written (optimizer call, lr argument, set_value...)
     optimizer: Optimizer
-    compile: CompileEvent
+    compile: CompileEvent | None  # None: a custom loop's optimizer, compiled nowhere
     default: bool = False  # the optimizer's default rate
     changed: bool = False  # set by a LearningRateEvent
 
@@ -53,6 +53,8 @@ def _callbacks_may_set_rate(step) -> bool:
 
 def rate_at(script, model, step) -> Rate | None:
     compile_ev = script.last_compile_before(model, step)
+    if compile_ev is None and getattr(step, "method", None) == "custom_loop":
+        return _loop_rate(script, step)
     if compile_ev is None or _callbacks_may_set_rate(step):
         return None
     opt = optimizer_of(script, compile_ev)
@@ -75,6 +77,23 @@ def rate_at(script, model, step) -> Rate | None:
         if ev.lr is None:
             return None
         rate = Rate(float(ev.lr), ev.node, opt, compile_ev, default=False, changed=True)
+    return rate
+
+
+def _loop_rate(script, step) -> Rate | None:
+    """A custom loop's step runs at the rate of the optimizer that applies its gradients, as set
+    before the step (`opt.learning_rate = ...`, `opt.learning_rate.assign(...)`)."""
+    opt = step.__dict__.get("optimizer")
+    if not isinstance(opt, Optimizer) or opt.lr is None:
+        return None
+    rate = Rate(float(opt.lr), opt.lr_node or opt.node, opt, None, default=opt.lr_default)
+    for ev in script.events:
+        if ev.index >= step.index:
+            break
+        if isinstance(ev, LearningRateEvent) and ev.optimizer is opt and compatible(ev.cond, step.cond):
+            if ev.lr is None:
+                return None
+            rate = Rate(float(ev.lr), ev.node, opt, None, default=False, changed=True)
     return rate
 
 

@@ -26,6 +26,7 @@ class Event:
     iteration: int = 0  # 1 for the second walk of a loop body
     # Function call chain that led here (names), for messages.
     where: tuple[str, ...] = ()
+    sites: tuple[int, ...] = ()  # the calls that led here: one helper run twice is two steps
 
 
 @dataclass(eq=False)

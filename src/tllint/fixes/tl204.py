@@ -26,6 +26,8 @@ def fix(ctx, report):
             return None
         change.replace(target, cst.Float(number))
         return change.fix("unsafe", f"Fine-tune at learning rate {number}")
+    if rate.compile is None:
+        return None  # a custom loop's optimizer: which steps share it is not followed
     # The optimizer is shared with another compile (the head phase): changing it would change
     # that phase too; TL203's fix gives the fine-tuning compile its own optimizer first.
     for other in ctx.script.compiles(model):

@@ -97,8 +97,8 @@ def step_phase(script, model: Model, step) -> str:
     if not steps or not fresh_head_at(script, model, steps[0]):
         return "later"
     first = steps[0]
-    if step is first or step.node is first.node:
-        return "head"
+    if step is first or (step.node is first.node and step.sites == first.sites):
+        return "head"  # (the same statement walked again in a loop; a helper called again is another step)
     # More epochs under the head-training compile continue the head training (a trainable
     # backbone there is TL201's subject, a change without recompile TL202's).
     head_compile = script.last_compile_before(model, first)
@@ -193,3 +193,11 @@ class Lazy:
 
     def __str__(self) -> str:
         return str(self._make())
+
+
+def step_words(step, line: int) -> str:
+    """How a message names an explicit training step: "`fit` at line 12", or the custom loop's
+    "`apply_gradients` at line 12"."""
+    if step.method == "custom_loop":
+        return f"the custom loop's `apply_gradients` at line {line}"
+    return f"`{step.method}` at line {line}"

@@ -42,7 +42,8 @@ class BackboneTrainableDuringHeadTraining(Rule):
                 culprit = ev
             if isinstance(ev, TrainableEvent) and ev.value is False and _freezes_part_of(ev.target, backbone):
                 partial = ev
-        step_text = "the first `fit`" if first.method != "implicit" else "the first training step (here the `compile`)"
+        step_text = {"implicit": "the first training step (here the `compile`)",
+                     "custom_loop": "the first step of the custom loop"}.get(first.method, "the first `fit`")
         line = script.line(first.node)
         label = unit_label(backbone)
         how = state.describe()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from tllint.engine.timeline import CompileEvent, TrainableEvent, compatible, unit_contains
 from tllint.engine.values import Backbone, LayerSet, Model
 from tllint.rules import Report, Rule
-from tllint.rules._common import applies, unit_label, versions_field
+from tllint.rules._common import applies, step_words, unit_label, versions_field
 from tllint.rules._timeline_places import Places, compile_label, short_name, title
 
 
@@ -100,7 +100,7 @@ class TrainableChangeNotApplied(Rule):
         compile_line = script.line(compile_ev.node)
         label = unit_label(unit)
         mlabel = f"`{model.label}`"
-        step_word = "the compile" if step.implicit else f"`{step.method}` at line {step_line}"
+        step_word = "the compile" if step.implicit else step_words(step, step_line)
         if kind == "self-frozen":
             message = (
                 f"`{code}` (line {line}) freezes {mlabel} after its compile (line {compile_line}) and before its first "

@@ -18,6 +18,7 @@ from tllint.rules._common import (
     fresh_head_at,
     head_training_trains,
     step_phase,
+    step_words,
     unit_label,
 )
 from tllint.rules._timeline_places import Places, compile_label, short_name, title
@@ -86,7 +87,7 @@ class FineTuneLearningRateTooHigh(Rule):
                 source = f"`compile`'s default optimizer, {name} (line {lr_line})"
         else:
             source = f"line {lr_line}"
-        step_word = f"`{step.method}` at line {step_line}" if not step.implicit else f"the training step of the compile at line {step_line}"
+        step_word = step_words(step, step_line) if not step.implicit else f"the training step of the compile at line {step_line}"
         label = unit_label(backbone)
         why = f"{fmt(rate.value)} ({source})"
         if not too_high and head_rate is not None:
@@ -96,7 +97,7 @@ class FineTuneLearningRateTooHigh(Rule):
             f"{label} is (partly) trainable in {step_word}, which runs at learning rate {why}. "
             f"Fine-tuning pretrained weights at this rate overwrites the features they learned within a few "
             f"steps (the Keras guide fine-tunes with Adam(1e-5), the TensorFlow tutorial with a tenth of the "
-            f"head rate). Compile the fine-tuning stage with a new optimizer at a low rate, e.g. "
+            f"head rate). {_advice(step)}, e.g. "
             f"`optimizer=keras.optimizers.Adam(learning_rate={suggestion})`."
         )
         node = script_node(step, rate)
@@ -104,6 +105,12 @@ class FineTuneLearningRateTooHigh(Rule):
                                            "rate": rate, "head_rate": head_rate, "model": model, "step": step},
                       title=_title(backbone, rate, head_rate, too_high, head_step, partly),
                       related=_related(script, node, model, step, backbone, rate, head_rate, head_step))
+
+
+def _advice(step) -> str:
+    if step.method == "custom_loop":
+        return "Give the loop that fine-tunes the backbone an optimizer of its own at a low rate"
+    return "Compile the fine-tuning stage with a new optimizer at a low rate"
 
 
 def _partly(script, model, backbone, first) -> bool:
@@ -133,11 +140,15 @@ def _related(script, node, model, step, backbone, rate, head_rate, head_step):
     """(Head compiled and trained,) unfrozen, compiled, (rate set,) fine-tuned."""
     places = Places(script, node)
     if head_rate is not None and not head_step:
-        places.event(head_rate.compile, compile_label(script, head_rate.compile, "head compiled here"))
+        if head_rate.compile is not None:
+            places.event(head_rate.compile, compile_label(script, head_rate.compile, "head compiled here"))
         first = script.steps(model)[0]
         places.step(first, "head trained here")
     places.event(first_unfreeze_before(script, backbone, step), "unfrozen here")
-    places.event(rate.compile, compile_label(script, rate.compile))
+    if rate.compile is not None:
+        places.event(rate.compile, compile_label(script, rate.compile))
+    else:
+        places.add(rate.node, f"optimizer made here (lr {fmt(rate.value)})", step.index - 0.5)
     if rate.changed:
         places.add(rate.node, f"learning rate set to {fmt(rate.value)} here", step.index - 0.5)
     what = "trained end to end here" if head_step else "fine-tuned here"
@@ -147,6 +158,6 @@ def _related(script, node, model, step, backbone, rate, head_rate, head_step):
 
 def script_node(step, rate):
     """Point at the statement that set the rate when it changed between fits, else the compile."""
-    if rate.changed:
-        return rate.node
+    if rate.changed or rate.compile is None:
+        return rate.node  # (a custom loop: the optimizer that applies the gradients)
     return rate.compile.node

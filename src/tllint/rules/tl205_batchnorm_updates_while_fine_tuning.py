@@ -20,6 +20,7 @@ from tllint.rules._common import (
     has_fresh_head,
     head_training_trains,
     step_phase,
+    step_words,
     unit_label,
     versions_field,
     versions_to_check,
@@ -106,7 +107,7 @@ class BatchNormUpdatesWhileFineTuning(Rule):
     def _report(self, script, model, backbone, step, cause, affected, training_false, verdict):
         label = unit_label(backbone)
         step_line = script.line(step.node)
-        step_word = f"`{step.method}` at line {step_line}" if not step.implicit else f"the fine-tuning step of the compile at line {step_line}"
+        step_word = step_words(step, step_line) if not step.implicit else f"the fine-tuning step of the compile at line {step_line}"
         var = backbone.var or "base_model"
         what = "all of it" if verdict.whole else f"{verdict.count} of its layers" if verdict.count else "part of it"
         if cause is not None:

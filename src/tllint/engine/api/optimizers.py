@@ -145,7 +145,9 @@ def _apply_gradients(interp: InterpreterApi, opt: Value, name: str, args, kwargs
         # The batch the loop ran the model on (`model(images, training=True)` under the tape) is its data.
         calls = [x for use, x, _ in model.__dict__.get("uses", ()) if use == "__call__"]
         data = calls[-1] if calls and isinstance(calls[-1], Data) else UNKNOWN
-        interp.add_event(TrainEvent(node, (), model=model, data=data, method="custom_loop"))
+        event = interp.add_event(TrainEvent(node, (), model=model, data=data, method="custom_loop"))
+        # The optimizer that applies the gradients sets the step's learning rate (no compile needed).
+        event.__dict__["optimizer"] = opt if isinstance(opt, Optimizer) else None
     return UNKNOWN
 
 
