@@ -86,7 +86,7 @@ def _list_files(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
 @registry.function("tensorflow_datasets.load")
 def _tfds_load(interp: InterpreterApi, ref: Ref, args, kwargs, node) -> Value:
     data = Data(Encoding(Source("raw", "tfds.load", node)), Labels("int", node), node, "tfds.load", batched=False)
-    split = kwargs.get("split", args[1] if len(args) > 1 else None)
+    split = kwargs.get("split")
     result: Value = Seq([data for _ in split.items], "list") if isinstance(split, Seq) else data
     if split is None:
         result = TfdsSplits(data)  # no split: a dict of every split, `ds["train"]`
